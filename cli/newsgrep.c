@@ -1,0 +1,471 @@
+/*
+ * newsgrep: full-text search over news stories.
+ *
+ * The command line: reads options, dispatches to a subcommand (git.c's table
+ * is the model), prints results on stdout and diagnostics on stderr, and
+ * exits as grep does: 0 when something matched, 1 when nothing did, 2 on an
+ * error.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "paths.h"
+#include "printer.h"
+#include "search.h"
+#include "status.h"
+#include "stemmer.h"
+#include "xapian-c.h"
+
+#define EXIT_MATCH 0
+#define EXIT_NO_MATCH 1
+#define EXIT_TROUBLE 2
+
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
+
+typedef struct {
+    const char *db;           /* --db */
+    const char *language;     /* --language */
+    unsigned max_hits;        /* -n */
+    color_mode_t color;       /* --color */
+    int json;                 /* --json */
+    int quiet;                /* -q */
+} options_t;
+
+/* The one place diagnostics are printed: "newsgrep: message" on stderr. */
+static void complain(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("newsgrep: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static const char usage_text[] =
+    "usage: newsgrep [OPTIONS] WORDS...\n"
+    "   or: newsgrep search [OPTIONS] WORDS...\n"
+    "   or: newsgrep index [OPTIONS] [PATH...]\n"
+    "\n"
+    "Searches news stories and prints the most relevant paragraphs, best\n"
+    "first, with their headline, date, source and place in the story.\n"
+    "\n"
+    "Commands:\n"
+    "  search   search the index (the default)\n"
+    "  index    index story files and folders; with no PATH, the index's\n"
+    "           remembered folders again\n"
+    "\n"
+    "Options:\n"
+    "  -n, --max-count N    show at most N paragraphs (default 10)\n"
+    "      --json           one JSON object a line for each hit\n"
+    "      --color=WHEN     colour the output: auto (default), always, never\n"
+    "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
+    "                       $XDG_DATA_HOME/newsgrep/index)\n"
+    "      --language LANG  stemming language of a new index (default english)\n"
+    "  -q, --quiet          no progress or summary on stderr\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "Words are matched as a reader means them: case, accents and word forms\n"
+    "do not matter (\"Tariffs\" finds \"tariff\"), \"rare earth\" finds\n"
+    "\"rare-earth\".  Put a query that starts with '-' after \"--\".\n"
+    "\n"
+    "Exit status: 0 if a paragraph matched (or indexing succeeded), 1 if none\n"
+    "did, 2 on an error.\n";
+
+static const char index_usage_text[] =
+    "usage: newsgrep index [OPTIONS] [PATH...]\n"
+    "\n"
+    "Indexes the stories in each PATH, a story file or a folder searched\n"
+    "recursively for *.txt files, and remembers each PATH.  With no PATH,\n"
+    "indexes the remembered ones again.  Files that cannot be read are\n"
+    "reported and skipped; the rest are indexed.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH        the index to write (see newsgrep --help)\n"
+    "      --language LANG  stemming language of a new index (default english)\n"
+    "  -q, --quiet          no summary on stderr\n"
+    "  -h, --help           show this help\n";
+
+enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE };
+
+static const struct option long_options[] = {
+    { "max-count", required_argument, NULL, 'n' },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "color", optional_argument, NULL, OPT_COLOR },
+    { "colour", optional_argument, NULL, OPT_COLOR },
+    { "db", required_argument, NULL, OPT_DB },
+    { "language", required_argument, NULL, OPT_LANGUAGE },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 },
+};
+static const char short_options[] = "+n:qhV";
+
+/* Parses a count given to OPTION; returns 0 and complains if it is not a
+ * positive integer. */
+static int parse_count(const char *option, const char *arg, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno || end == arg || *end || v == 0 || v > UINT_MAX ||
+        arg[0] == '-') {
+        complain("invalid count for %s: '%s' (a positive number is expected)",
+                 option, arg);
+        return 0;
+    }
+    *out = (unsigned)v;
+    return 1;
+}
+
+typedef enum { CMD_SEARCH, CMD_INDEX } command_t;
+
+/*
+ * Parses the options of ARGV into OPTS.  Returns -1 to go on, or an exit
+ * status when the command line asked for help or version, or was wrong.
+ * Non-option arguments are left at ARGV[optind..].
+ */
+static int parse_options(int argc, char **argv, command_t cmd, options_t *opts)
+{
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, short_options, long_options,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            if (!parse_count("-n", optarg, &opts->max_hits))
+                return EXIT_TROUBLE;
+            break;
+        case OPT_JSON: opts->json = 1; break;
+        case OPT_COLOR:
+            if (!optarg || strcmp(optarg, "always") == 0)
+                opts->color = COLOR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                opts->color = COLOR_NEVER;
+            else if (strcmp(optarg, "auto") == 0)
+                opts->color = COLOR_AUTO;
+            else {
+                complain("invalid value for --color: '%s' (auto, always or "
+                         "never)", optarg);
+                return EXIT_TROUBLE;
+            }
+            break;
+        case OPT_DB: opts->db = optarg; break;
+        case OPT_LANGUAGE: opts->language = optarg; break;
+        case 'q': opts->quiet = 1; break;
+        case 'h':
+            fputs(cmd == CMD_INDEX ? index_usage_text : usage_text, stdout);
+            return EXIT_MATCH;
+        case 'V':
+            printf("newsgrep %s (Xapian %s)\n", PACKAGE_VERSION, xc_version());
+            return EXIT_MATCH;
+        case ':':
+            complain("option '%s' needs a value (see newsgrep --help)",
+                     argv[optind - 1]);
+            return EXIT_TROUBLE;
+        default:
+            if (optopt && optopt < 256)
+                complain("unknown option '-%c' (see newsgrep --help)", optopt);
+            else
+                complain("unknown option '%s' (see newsgrep --help)",
+                         argv[optind - 1]);
+            return EXIT_TROUBLE;
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* index                                                               */
+
+static void on_skip(void *ctx, const char *path, const char *message)
+{
+    (void)ctx;
+    complain("'%s': %s", path, message);
+}
+
+/* Indexes PATHS (or the remembered roots when N_PATHS is 0) into DB_PATH.
+ * Returns an exit status. */
+static int run_index(const char *db_path, const options_t *opts,
+                     char *const *paths, size_t n_paths)
+{
+    ng_index_t *index = NULL;
+    char *error = NULL;
+    ng_status_t st = ng_index_open(db_path, opts->language, &index, &error);
+    if (st != NG_OK) {
+        complain("cannot open index '%s': %s", db_path,
+                 error ? error : ng_status_to_string(st));
+        free(error);
+        return EXIT_TROUBLE;
+    }
+    char **roots = NULL;
+    if (n_paths == 0) {
+        st = ng_index_roots(index, &roots);
+        if (st == NG_OK && !roots[0]) {
+            complain("index '%s' remembers no folders: give a PATH to index",
+                     db_path);
+            st = NG_BAD_ARGUMENT;
+        }
+        if (st == NG_OK) {
+            paths = roots;
+            while (roots[n_paths])
+                n_paths++;
+        }
+    }
+    ng_index_counts_t counts = { 0 };
+    int failed = st != NG_OK;
+    size_t done = 0;
+    for (size_t i = 0; st == NG_OK && i < n_paths; i++) {
+        st = ng_index_add_path(index, paths[i], &counts, on_skip, NULL);
+        if (st == NG_OK)
+            done++;
+        if (st == NG_IO_ERROR) {
+            /* One unreadable PATH does not stop the others. */
+            complain("%s", ng_index_error(index));
+            failed = 1;
+            st = NG_OK;
+        }
+    }
+    if (st == NG_OK)
+        st = ng_index_commit(index);
+    if (st != NG_OK && st != NG_BAD_ARGUMENT) {
+        complain("cannot index into '%s': %s", db_path,
+                 *ng_index_error(index) ? ng_index_error(index)
+                                        : ng_status_to_string(st));
+        failed = 1;
+    }
+    if (!opts->quiet && st == NG_OK && done > 0)
+        fprintf(stderr, "newsgrep: indexed %u %s (%u %s), %u skipped, into "
+                "'%s'\n", counts.stories,
+                counts.stories == 1 ? "story" : "stories", counts.paragraphs,
+                counts.paragraphs == 1 ? "paragraph" : "paragraphs",
+                counts.skipped, db_path);
+    for (size_t i = 0; roots && roots[i]; i++)
+        free(roots[i]);
+    free(roots);
+    ng_index_close(index);
+    return failed ? EXIT_TROUBLE : EXIT_MATCH;
+}
+
+/* ------------------------------------------------------------------ */
+/* search                                                              */
+
+/* Non-zero if nothing is at PATH, or only an empty folder: the place where a
+ * first search may build an index by itself. */
+static int no_index_yet(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(sb.st_mode))
+        return 0;
+    /* rmdir() fails on a folder that holds anything; a succeeding one is
+     * made again right away by the index builder. */
+    return rmdir(path) == 0;
+}
+
+/* Builds an index at DB_PATH from the bundled stories.  Returns 1 on
+ * success; complains and returns 0 otherwise. */
+static int build_first_index(const char *db_path, const options_t *opts)
+{
+    char *corpus = ng_paths_bundled_corpus();
+    if (!corpus) {
+        complain("no index at '%s' and no bundled stories to build one: "
+                 "run 'newsgrep index PATH'", db_path);
+        return 0;
+    }
+    complain("no index at '%s' yet: building one from the bundled stories "
+             "in '%s'", db_path, corpus);
+    options_t quiet = *opts;
+    quiet.quiet = 1;
+    int rc = run_index(db_path, &quiet, &corpus, 1);
+    free(corpus);
+    return rc == EXIT_MATCH;
+}
+
+/* Joins WORDS with spaces into one query; NULL if memory ran out. */
+static char *join_words(char *const *words, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *q = malloc(len);
+    if (!q)
+        return NULL;
+    q[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(q, " ");
+        strcat(q, words[i]);
+    }
+    return q;
+}
+
+static int use_color(color_mode_t mode)
+{
+    if (mode != COLOR_AUTO)
+        return mode == COLOR_ALWAYS;
+    const char *no_color = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    if (no_color && *no_color)
+        return 0;
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+static int run_search(const char *db_path, const options_t *opts,
+                      char *const *words, size_t n_words)
+{
+    if (n_words == 0) {
+        complain("no search words given (see newsgrep --help)");
+        return EXIT_TROUBLE;
+    }
+    char *query = join_words(words, n_words);
+    if (!query) {
+        complain("out of memory");
+        return EXIT_TROUBLE;
+    }
+    ng_search_options_t so = { opts->max_hits, 0 };
+    ng_results_t *results = NULL;
+    char *error = NULL;
+    ng_status_t st = ng_search_run(db_path, query, &so, &results, &error);
+    if (st == NG_NO_INDEX && no_index_yet(db_path)) {
+        free(error);
+        error = NULL;
+        if (!build_first_index(db_path, opts)) {
+            free(query);
+            return EXIT_TROUBLE;
+        }
+        st = ng_search_run(db_path, query, &so, &results, &error);
+    }
+    if (st != NG_OK && st != NG_NO_MATCH) {
+        if (st == NG_QUERY_ERROR)
+            complain("cannot understand the query '%s': %s", query, error);
+        else if (st == NG_NO_INDEX)
+            complain("no index at '%s': %s (build one with 'newsgrep index "
+                     "PATH')", db_path, error);
+        else
+            complain("cannot search '%s': %s", db_path, error);
+        free(error);
+        free(query);
+        return EXIT_TROUBLE;
+    }
+    free(query);
+
+    char *cwd = getcwd(NULL, 0);
+    ng_print_options_t po = { use_color(opts->color), cwd };
+    for (size_t i = 0; i < results->n_hits && st != NG_IO_ERROR; i++) {
+        ng_status_t pst = opts->json
+            ? ng_print_hit_json(stdout, &results->hits[i], i + 1)
+            : ng_print_hit(stdout, &results->hits[i], &po);
+        if (pst != NG_OK) {
+            complain("cannot write the results: %s", ng_status_to_string(pst));
+            st = NG_IO_ERROR;
+        }
+    }
+    free(cwd);
+    ng_results_free(results);
+    if (fflush(stdout) != 0 && st != NG_IO_ERROR) {
+        complain("cannot write the results: %s", strerror(errno));
+        st = NG_IO_ERROR;
+    }
+    return ng_status_exit_code(st);
+}
+
+/* ------------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    command_t cmd;
+} commands[] = {
+    { "search", CMD_SEARCH },
+    { "index", CMD_INDEX },
+};
+
+/* Options that take their value in the next argument. */
+static int takes_value(const char *arg)
+{
+    return strcmp(arg, "-n") == 0 || strcmp(arg, "--max-count") == 0 ||
+           strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0;
+}
+
+/*
+ * Finds the subcommand: the first argument that is not an option (nor an
+ * option's value), if it names a command and comes before any "--".  It is
+ * removed from ARGV.  Without one, the command is search.
+ */
+static command_t find_command(int *argc, char **argv)
+{
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            if (takes_value(argv[i]))
+                i++;
+            continue;
+        }
+        for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+            if (strcmp(argv[i], commands[c].name) == 0) {
+                memmove(&argv[i], &argv[i + 1],
+                        (size_t)(*argc - i) * sizeof *argv);
+                (*argc)--;
+                return commands[c].cmd;
+            }
+        }
+        break;
+    }
+    return CMD_SEARCH;
+}
+
+int main(int argc, char **argv)
+{
+    options_t opts = { NULL, NULL, 10, COLOR_AUTO, 0, 0 };
+    command_t cmd = find_command(&argc, argv);
+    int rc = parse_options(argc, argv, cmd, &opts);
+    if (rc >= 0)
+        return rc;
+
+    if (opts.language) {
+        ng_stemmer_t *probe = NULL;
+        if (ng_stemmer_new(opts.language, &probe) != NG_OK) {
+            char *names = NULL;
+            size_t size = 0;
+            FILE *list = open_memstream(&names, &size);
+            for (const char **l = ng_stemmer_list(); list && *l; l++)
+                fprintf(list, "%s%s", l == ng_stemmer_list() ? "" : ", ", *l);
+            if (list)
+                fclose(list);
+            complain("unknown language '%s' (one of: %s)", opts.language,
+                     names ? names : "");
+            free(names);
+            return EXIT_TROUBLE;
+        }
+        ng_stemmer_free(probe);
+    }
+    char *db_path = ng_paths_index(opts.db);
+    if (!db_path) {
+        complain("no place for the index: set NEWSGREP_DB or HOME, or use "
+                 "--db");
+        return EXIT_TROUBLE;
+    }
+    char *const *args = argv + optind;
+    size_t n_args = (size_t)(argc - optind);
+    rc = cmd == CMD_INDEX ? run_index(db_path, &opts, args, n_args)
+                          : run_search(db_path, &opts, args, n_args);
+    free(db_path);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * schema.h: what newsgrep's index holds.  This comment is the one place the
+ * schema is written down; code names its pieces only through these macros.
+ *
+ * A document is one paragraph of one story.  A story is a file (or, later, an
+ * item of a feed or a line of an export) with a headline, an optional date,
+ * an optional source URL, and paragraphs numbered from 1.
+ *
+ * Story ids.  A story found under a folder given to "newsgrep index" is named
+ * by the folder's own name and the file's path below it, without the ".txt"
+ * extension: the folder "corpus" and its file "trade/tariffs.txt" give the id
+ * "corpus/trade/tariffs".  A file given by itself is named as if its parent
+ * folder had been given.  Ids are stable across runs and machines, readable,
+ * and do not depend on the current directory.
+ *
+ * Terms (prefixes follow Xapian's conventions where one exists):
+ *
+ *   word         the paragraph's words as ng_tokenize() reports them,
+ *                unprefixed, with positions (phrase and NEAR searches);
+ *   Z<stem>      the stem of each paragraph word, without positions; plain
+ *                query words match these (Xapian's STEM_SOME);
+ *   S<word>      the headline's words, with positions, in every paragraph of
+ *                the story (searchable as title:word);
+ *   ZS<stem>     the headline's stems;
+ *   Q<id>#<n>    unique id of paragraph N of story ID (boolean);
+ *   XS<id>       every paragraph of story ID (boolean): replace or delete a
+ *                whole story with one term;
+ *   H<host>      the source URL's host name, lower case, without "www."
+ *                (boolean; searchable as source:host);
+ *   D<YYYYMMDD>, M<YYYYMM>, Y<YYYY>   the story's date (boolean).
+ *
+ * Values:
+ *
+ *   slot 0  NG_SLOT_STORY      the story id: collapse hits per story;
+ *   slot 1  NG_SLOT_DATE       "YYYYMMDD" (or empty): sort and range by date;
+ *   slot 2  NG_SLOT_PARAGRAPH  the paragraph number, Xapian-sortable.
+ *
+ * Document data: one JSON object (UTF-8) with the fields
+ *   "story", "path" (absolute), "title", "date" ("YYYY-MM-DD" or absent),
+ *   "source" (URL or absent), "paragraph" (1-based), "text".
+ *
+ * Metadata keys:
+ *
+ *   newsgrep.schema     NG_SCHEMA_VERSION, set when the index is created;
+ *   newsgrep.language   the stemming language the index was built with;
+ *   newsgrep.roots      the folders and files indexed, absolute, one a line;
+ *   newsgrep.updated    when the index was last brought up to date
+ *                       (seconds since the epoch, decimal).
+ */
+#ifndef NEWSGREP_SCHEMA_H
+#define NEWSGREP_SCHEMA_H
+
+#define NG_SCHEMA_VERSION "1"
+
+#define NG_PREFIX_STEM       "Z"
+#define NG_PREFIX_TITLE      "S"
+#define NG_PREFIX_TITLE_STEM "ZS"
+#define NG_PREFIX_UNIQUE     "Q"
+#define NG_PREFIX_STORY      "XS"
+#define NG_PREFIX_HOST       "H"
+#define NG_PREFIX_DAY        "D"
+#define NG_PREFIX_MONTH      "M"
+#define NG_PREFIX_YEAR       "Y"
+
+#define NG_SLOT_STORY     0
+#define NG_SLOT_DATE      1
+#define NG_SLOT_PARAGRAPH 2
+
+#define NG_META_SCHEMA   "newsgrep.schema"
+#define NG_META_LANGUAGE "newsgrep.language"
+#define NG_META_ROOTS    "newsgrep.roots"
+#define NG_META_UPDATED  "newsgrep.updated"
+
+#endif

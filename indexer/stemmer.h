@@ -1,0 +1,44 @@
+/*
+ * stemmer.h: Snowball stemming through libstemmer.
+ *
+ * A stemmer object is not thread-safe: use one per thread.  Input must be a
+ * word as ng_tokenize() reports it (lower case, UTF-8).
+ */
+#ifndef NEWSGREP_STEMMER_H
+#define NEWSGREP_STEMMER_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct ng_stemmer ng_stemmer_t;
+
+/* The default language. */
+#define NG_DEFAULT_LANGUAGE "english"
+
+/*
+ * Creates a stemmer for LANGUAGE, a Snowball algorithm name or ISO 639 code
+ * ("english", "en", "french", "porter", ...).  On success stores it in *OUT.
+ * Returns NG_UNKNOWN_LANGUAGE if libstemmer has no such algorithm, or
+ * NG_NO_MEMORY.  Free it with ng_stemmer_free().
+ */
+ng_status_t ng_stemmer_new(const char *language, ng_stemmer_t **out);
+
+/* Frees STEMMER; NULL is allowed. */
+void ng_stemmer_free(ng_stemmer_t *stemmer);
+
+/*
+ * Stems LEN bytes of WORD.  Returns the stem, NUL-terminated, with its length
+ * in *STEM_LEN; the string is borrowed from STEMMER and valid until the next
+ * call on it.  Returns NULL only if memory ran out.
+ */
+const char *ng_stemmer_stem(ng_stemmer_t *stemmer, const char *word,
+                            size_t len, size_t *stem_len);
+
+/* The canonical algorithm name the stemmer was made for ("english"). */
+const char *ng_stemmer_language(const ng_stemmer_t *stemmer);
+
+/* A NULL-terminated list of the algorithm names libstemmer ships; static. */
+const char **ng_stemmer_list(void);
+
+#endif

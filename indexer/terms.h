@@ -1,0 +1,57 @@
+/*
+ * terms.h: the term builder.  Turns a story's text and fields into the terms
+ * that schema.h defines, handing each to a sink.  It knows nothing of Xapian,
+ * so it can be tested alone; the index builder's sink adds the terms to an
+ * index document.
+ */
+#ifndef NEWSGREP_TERMS_H
+#define NEWSGREP_TERMS_H
+
+#include <stddef.h>
+
+#include "status.h"
+#include "stemmer.h"
+
+/*
+ * Where terms go.  Each callback returns 0 to go on, non-zero to stop (the
+ * builder then returns NG_NO_MEMORY, the only reason a sink stops).  TERM is
+ * borrowed and valid during the call only; it is not NUL-terminated.
+ */
+typedef struct {
+    int (*posting)(void *ctx, const char *term, size_t len, unsigned position);
+    int (*term)(void *ctx, const char *term, size_t len);
+    int (*boolean)(void *ctx, const char *term, size_t len);
+} ng_term_sink_t;
+
+/*
+ * Indexes LEN bytes of TEXT as a field with term PREFIX ("" for the body,
+ * NG_PREFIX_TITLE for the headline): each word W at its position as PREFIX W,
+ * and its stem as "Z" PREFIX stem(W) without position, as Xapian's
+ * QueryParser expects under STEM_SOME.  Positions start at FIRST_POSITION;
+ * *NEXT_POSITION (if not NULL) gets one past the last used.  Returns NG_OK or
+ * NG_NO_MEMORY.
+ */
+ng_status_t ng_terms_index_text(ng_stemmer_t *stemmer, const char *text,
+                                size_t len, const char *prefix,
+                                unsigned first_position,
+                                const ng_term_sink_t *sink, void *ctx,
+                                unsigned *next_position);
+
+/*
+ * Adds the boolean terms of a story's fields: story membership (XS<id>), the
+ * date terms (D, M, Y) when DATE is a "YYYY-MM-DD" string, and the source's
+ * host name (H) when SOURCE is a URL with one.  DATE and SOURCE may be NULL.
+ * Returns NG_OK or NG_NO_MEMORY.
+ */
+ng_status_t ng_terms_story_fields(const char *story_id, const char *date,
+                                  const char *source,
+                                  const ng_term_sink_t *sink, void *ctx);
+
+/*
+ * The host name of URL, lower case, without a leading "www.", as a newly
+ * allocated string (caller frees); NULL if URL has none ("Reuters", "") or if
+ * memory ran out.
+ */
+char *ng_terms_url_host(const char *url);
+
+#endif

@@ -1,0 +1,127 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "printer.h"
+#include "terms.h"
+
+/* Colours as grep and ripgrep use them. */
+#define SGR_MATCH "\033[1;31m"
+#define SGR_TITLE "\033[1m"
+#define SGR_PATH "\033[35m"
+#define SGR_META "\033[32m"
+#define SGR_RESET "\033[0m"
+
+char *ng_print_display_path(const char *path, const char *cwd)
+{
+    if (!cwd)
+        return strdup(path);
+    size_t n = strlen(cwd);
+    while (n > 0 && cwd[n - 1] == '/')
+        n--;
+    if (strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+        return strdup(path + n + 1);
+    return strdup(path);
+}
+
+/* Writes TEXT with SPANS marked, in colour or as it is. */
+static void put_marked(FILE *out, const char *text, const ng_span_t *spans,
+                       size_t n_spans, int color, const char *base_sgr)
+{
+    size_t at = 0, len = strlen(text);
+    if (color && base_sgr)
+        fputs(base_sgr, out);
+    for (size_t i = 0; color && i < n_spans; i++) {
+        if (spans[i].start < at || spans[i].end > len)
+            continue;
+        fwrite(text + at, 1, spans[i].start - at, out);
+        fputs(SGR_MATCH, out);
+        fwrite(text + spans[i].start, 1, spans[i].end - spans[i].start, out);
+        fputs(SGR_RESET, out);
+        if (base_sgr)
+            fputs(base_sgr, out);
+        at = spans[i].end;
+    }
+    fputs(text + at, out);
+    if (color && base_sgr)
+        fputs(SGR_RESET, out);
+}
+
+ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
+                         const ng_print_options_t *options)
+{
+    int color = options->color;
+    char *path = ng_print_display_path(hit->path, options->cwd);
+    char *host = hit->source ? ng_terms_url_host(hit->source) : NULL;
+    if (!path) {
+        free(host);
+        return NG_NO_MEMORY;
+    }
+
+    put_marked(out, hit->title, hit->title_spans, hit->n_title_spans, color,
+               SGR_TITLE);
+    fputc('\n', out);
+    if (color)
+        fputs(SGR_META, out);
+    fputs(hit->date ? hit->date : "(no date)", out);
+    if (host || hit->source)
+        fprintf(out, "  %s", host ? host : hit->source);
+    fprintf(out, "%s  %s%s%s:%u\n", color ? SGR_RESET : "",
+            color ? SGR_PATH : "", path, color ? SGR_RESET : "",
+            hit->paragraph);
+    fputs("  ", out);
+    put_marked(out, hit->text, hit->spans, hit->n_spans, color, NULL);
+    fputs("\n\n", out);
+    free(path);
+    free(host);
+    return ferror(out) ? NG_IO_ERROR : NG_OK;
+}
+
+/* A JSON string, or JSON null for NULL. */
+static json_object *string_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank)
+{
+    json_object *obj = json_object_new_object();
+    json_object *matches = json_object_new_array();
+    if (!obj || !matches) {
+        json_object_put(obj);
+        json_object_put(matches);
+        return NG_NO_MEMORY;
+    }
+    for (size_t i = 0; i < hit->n_spans; i++) {
+        json_object *pair = json_object_new_array();
+        if (!pair)
+            break;
+        json_object_array_add(pair, json_object_new_int64((int64_t)hit->spans[i].start));
+        json_object_array_add(pair, json_object_new_int64((int64_t)hit->spans[i].end));
+        json_object_array_add(matches, pair);
+    }
+    json_object_object_add(obj, "rank", json_object_new_int64((int64_t)rank));
+    json_object_object_add(obj, "story", json_object_new_string(hit->story));
+    json_object_object_add(obj, "path", json_object_new_string(hit->path));
+    json_object_object_add(obj, "title", json_object_new_string(hit->title));
+    json_object_object_add(obj, "date", string_or_null(hit->date));
+    json_object_object_add(obj, "source", string_or_null(hit->source));
+    json_object_object_add(obj, "paragraph",
+                           json_object_new_int64((int64_t)hit->paragraph));
+    json_object_object_add(obj, "score", json_object_new_double(hit->score));
+    json_object_object_add(obj, "text", json_object_new_string(hit->text));
+    json_object_object_add(obj, "matches", matches);
+    const char *s = json_object_to_json_string_ext(
+        obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    ng_status_t st = NG_NO_MEMORY;
+    if (s) {
+        fputs(s, out);
+        fputc('\n', out);
+        st = ferror(out) ? NG_IO_ERROR : NG_OK;
+    }
+    json_object_put(obj);
+    return st;
+}

@@ -1,0 +1,37 @@
+/*
+ * query.h: the query front end.  Turns what a user typed into a query for
+ * the index, normalising words exactly as the indexer does and then letting
+ * Xapian's QueryParser (through the binding) read the query syntax.
+ */
+#ifndef NEWSGREP_QUERY_H
+#define NEWSGREP_QUERY_H
+
+#include "status.h"
+#include "stemmer.h"
+#include "xapian-c.h"
+
+/*
+ * Rewrites TEXT with every word replaced by its normalised form
+ * (ng_tokenize()), leaving everything between words as it is, so that the
+ * QueryParser's own splitting and lower-casing meet the same words the index
+ * holds: "Café" becomes "cafe", "U.S." "us.", "China’s" "china's".  The
+ * boolean operators AND, OR, NOT, XOR, NEAR and ADJ, written in capitals
+ * between two words, are kept as they are; first or last they are words.  Returns a newly allocated string (caller frees), or NULL
+ * if memory ran out.
+ */
+char *ng_query_normalize(const char *text);
+
+/*
+ * Parses TEXT into *OUT (free with xc_query_free()), stemming with STEMMER.
+ * DB, if not NULL, is used to expand wildcards.  Plain words are combined
+ * with AND when DEFAULT_AND is non-zero, else with OR; when the query is
+ * only plain words, paragraphs where they stand together as a phrase rank
+ * higher.  Returns NG_OK,
+ * NG_QUERY_ERROR with the parser's message in *ERROR (caller frees), or
+ * NG_NO_MEMORY.
+ */
+ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
+                           const char *text, int default_and,
+                           xc_query_t **out, char **error);
+
+#endif

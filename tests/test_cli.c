@@ -1,0 +1,453 @@
+/*
+ * End-to-end tests: drive the built newsgrep binary as a user would, on a
+ * small corpus written to a temporary folder, and check what it prints and
+ * how it exits.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "testutil.h"
+
+typedef struct {
+    char *dir;       /* the temporary folder */
+    char *corpus;    /* dir/news: the stories */
+    char *db;        /* dir/index */
+    char *env_db;    /* "NEWSGREP_DB=..." */
+} fixture_t;
+
+static const char story_rare[] =
+    "China Tightens Rare Earths Exports\n"
+    "Date: 2025-06-04\n"
+    "\n"
+    "Beijing added seven rare earth elements to its export control list.\n"
+    "\n"
+    "Car makers warned that rare-earth magnets were running short.\n"
+    "\n"
+    "The measures follow new U.S. tariffs on Chinese goods.\n"
+    "\n"
+    "Source: https://www.example.com/world/2025/06/04/rare-earths/\n";
+
+static const char story_call[] =
+    "Leaders Talk for 90 Minutes\n"
+    "\n"
+    "The 90-minute call touched on China’s purchases and on visas for students.\n"
+    "\n"
+    "Officials met at a Café in Geneva before the call.\n"
+    "\n"
+    "An earth-moving deal was also rare news that day.\n"
+    "\n"
+    "Source: https://news.example.org/2025/06/05/call\n";
+
+static const char story_tariff[] =
+    "Japan Faces New Tariff\n"
+    "Date: 1987-03-26\n"
+    "\n"
+    "Washington imposed a tariff on Japanese semiconductors.\n"
+    "\n"
+    "Tokyo said the TARIFFS broke the trade pact.\n";
+
+/* A story whose text holds everything JSON must escape, and a byte that is
+ * not UTF-8. */
+static const char story_odd[] =
+    "Odd \"Quoted\" \\ Headline\n"
+    "\n"
+    "Zebra text with \"quotes\", back\\slashes, a tab\there and a bad \xff byte.\n";
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    f->dir = tu_tempdir();
+    f->corpus = tu_path_join(f->dir, "news");
+    f->db = tu_path_join(f->dir, "index");
+    free(tu_write_file(f->corpus, "rare-earths.txt", story_rare));
+    free(tu_write_file(f->corpus, "call.txt", story_call));
+    free(tu_write_file(f->corpus, "old/japan-tariff.txt", story_tariff));
+    free(tu_write_file(f->corpus, "odd.txt", story_odd));
+    free(tu_write_file(f->corpus, "notes.md", "Zebra notes are not stories\n"));
+    if (asprintf(&f->env_db, "NEWSGREP_DB=%s", f->db) < 0)
+        fail();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    tu_remove_tree(f->dir);
+    free(f->dir);
+    free(f->corpus);
+    free(f->db);
+    free(f->env_db);
+    free(f);
+    return 0;
+}
+
+/* Runs newsgrep with up to 8 arguments and the fixture's index. */
+static tu_run_t ng(fixture_t *f, const char *a1, const char *a2,
+                   const char *a3, const char *a4, const char *a5)
+{
+    const char *argv[8] = { tu_getenv("NEWSGREP_BIN"), a1, a2, a3, a4, a5,
+                            NULL };
+    /* No bundled corpus and no colour from the environment, so each test
+     * says what it needs. */
+    const char *env[] = { f->env_db, "NEWSGREP_CORPUS=/nonexistent",
+                          "NO_COLOR=", NULL };
+    return tu_run(argv, env);
+}
+
+/* Fails unless TEXT is exactly one line. */
+static void assert_one_line(const char *text)
+{
+    const char *nl = strchr(text, '\n');
+    if (!nl || nl[1] != '\0')
+        fail_msg("expected one line on stderr, got: %s", text);
+}
+
+static void index_fixture(fixture_t *f)
+{
+    tu_run_t r = ng(f, "index", f->corpus, NULL, NULL, NULL);
+    if (r.status != 0)
+        fail_msg("newsgrep index exited %d: %s", r.status, r.err);
+    tu_run_free(&r);
+}
+
+/* Number of hits in text output: each hit ends with a blank line. */
+static int count_hits(const char *out)
+{
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, "\n\n")); p += 2)
+        n++;
+    return n;
+}
+
+static void test_index_reports_counts(void **state)
+{
+    fixture_t *f = *state;
+    tu_run_t r = ng(f, "index", f->corpus, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    /* Four stories (notes.md is not one), one repaired. */
+    assert_non_null(strstr(r.err, "indexed 4 stories (9 paragraphs)"));
+    assert_non_null(strstr(r.err, "odd.txt"));
+    assert_string_equal(r.out, "");
+    tu_run_free(&r);
+}
+
+static void test_rare_earth_ranks_and_shows_story(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "rare", "earth", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    /* The headline, date, source and place of the best paragraph. */
+    const char *first = "China Tightens Rare Earths Exports\n"
+                        "2025-06-04  example.com  ";
+    assert_memory_equal(r.out, first, strlen(first));
+    assert_non_null(strstr(r.out, "news/rare-earths.txt:1\n  Beijing added seven rare earth"));
+    /* "rare-earth" matches too; the paragraph that has both words apart,
+     * though shorter, ranks below those where they stand together. */
+    const char *apart = strstr(r.out, "earth-moving deal");
+    const char *together = strstr(r.out, "rare earth elements");
+    const char *hyphen = strstr(r.out, "rare-earth magnets");
+    assert_non_null(apart);
+    assert_non_null(together);
+    assert_non_null(hyphen);
+    assert_true(together < apart);
+    assert_true(hyphen < apart);
+    assert_int_equal(count_hits(r.out), 3);
+    tu_run_free(&r);
+}
+
+/* Asserts that searching QUERY exits 0 and prints EXPECTED. */
+static void check_finds(fixture_t *f, const char *query, const char *expected)
+{
+    tu_run_t r = ng(f, "search", query, NULL, NULL, NULL);
+    if (r.status != 0 || !strstr(r.out, expected))
+        fail_msg("'%s' exited %d and did not print '%s':\n%s%s", query,
+                 r.status, expected, r.out, r.err);
+    tu_run_free(&r);
+}
+
+static void test_words_match_as_meant(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    check_finds(f, "tariffs", "imposed a tariff on Japanese");
+    check_finds(f, "tariff", "Tokyo said the TARIFFS");
+    check_finds(f, "china", "China’s purchases");
+    check_finds(f, "us", "new U.S. tariffs");
+    check_finds(f, "cafe", "a Café in Geneva");
+    check_finds(f, "CAFÉ", "a Café in Geneva");
+    check_finds(f, "90-minute", "The 90-minute call");
+    check_finds(f, "90", "The 90-minute call");
+    check_finds(f, "visa", "visas for students");
+    check_finds(f, "rare-earth", "rare earth elements");
+}
+
+static void test_max_count(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "-n", "2", "rare", "earth", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_hits(r.out), 2);
+    tu_run_free(&r);
+    r = ng(f, "rare", "earth", NULL, NULL, NULL);
+    assert_int_equal(count_hits(r.out), 3);
+    tu_run_free(&r);
+    r = ng(f, "-n", "zero", "rare", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'zero'"));
+    tu_run_free(&r);
+}
+
+static void test_json_lines(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "--json", "rare", "earth", NULL, NULL);
+    assert_int_equal(r.status, 0);
+    int lines = 0;
+    for (char *save = NULL, *line = strtok_r(r.out, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), lines++) {
+        json_object *obj = json_tokener_parse(line);
+        if (!obj)
+            fail_msg("not JSON: %s", line);
+        const char *keys[] = { "story", "path", "title", "date", "source",
+                               "paragraph", "score", "text" };
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (!json_object_object_get_ex(obj, keys[k], NULL))
+                fail_msg("no '%s' in %s", keys[k], line);
+        json_object *v;
+        json_object_object_get_ex(obj, "paragraph", &v);
+        assert_true(json_object_get_int(v) >= 1);
+        if (lines == 0) {
+            json_object_object_get_ex(obj, "story", &v);
+            assert_string_equal(json_object_get_string(v), "news/rare-earths");
+            json_object_object_get_ex(obj, "date", &v);
+            assert_string_equal(json_object_get_string(v), "2025-06-04");
+            json_object_object_get_ex(obj, "source", &v);
+            assert_string_equal(json_object_get_string(v),
+                                "https://www.example.com/world/2025/06/04/rare-earths/");
+        }
+        json_object_put(obj);
+    }
+    assert_int_equal(lines, 3);
+    tu_run_free(&r);
+
+    /* Quotes, backslashes, tabs and a byte that is not UTF-8. */
+    r = ng(f, "--json", "zebra", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    json_object *obj = json_tokener_parse(r.out);
+    assert_non_null(obj);
+    json_object *v;
+    json_object_object_get_ex(obj, "title", &v);
+    assert_string_equal(json_object_get_string(v), "Odd \"Quoted\" \\ Headline");
+    json_object_object_get_ex(obj, "text", &v);
+    assert_non_null(strstr(json_object_get_string(v), "back\\slashes"));
+    /* A lone high byte in ASCII text is read as Latin-1. */
+    assert_non_null(strstr(json_object_get_string(v), "bad \xc3\xbf byte"));
+    json_object_object_get_ex(obj, "date", &v);
+    /* The date of a story without one comes from the file's time. */
+    assert_int_equal(strlen(json_object_get_string(v)), 10);
+    json_object_put(obj);
+    tu_run_free(&r);
+}
+
+static void test_exit_statuses(void **state)
+{
+    fixture_t *f = *state;
+    /* No index and no bundled stories to build one. */
+    tu_run_t r = ng(f, "rare", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, f->db));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+
+    index_fixture(f);
+    r = ng(f, "xylophone", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "");
+    tu_run_free(&r);
+
+    r = ng(f, "--frobnicate", "rare", NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--frobnicate"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+
+    r = ng(f, NULL, NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_one_line(r.err);
+    tu_run_free(&r);
+
+    r = ng(f, "index", "/nonexistent/stories", NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'/nonexistent/stories'"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+
+    r = ng(f, "--color=purple", "rare", NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    tu_run_free(&r);
+
+    r = ng(f, "--help", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: newsgrep"));
+    tu_run_free(&r);
+
+    r = ng(f, "index", "--help", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "usage: newsgrep index"));
+    tu_run_free(&r);
+
+    r = ng(f, "--version", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "newsgrep " PACKAGE_VERSION));
+    tu_run_free(&r);
+}
+
+static void test_unreadable_story_is_skipped(void **state)
+{
+    fixture_t *f = *state;
+    /* A link to nowhere cannot be read, whoever runs the test. */
+    char *bad = tu_path_join(f->corpus, "gone.txt");
+    assert_int_equal(symlink("/nonexistent/story.txt", bad), 0);
+    tu_run_t r = ng(f, "index", f->corpus, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "gone.txt"));
+    assert_non_null(strstr(r.err, "indexed 4 stories (9 paragraphs), 1 skipped"));
+    tu_run_free(&r);
+    /* The other stories are all there. */
+    r = ng(f, "tariffs", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Japan Faces New Tariff"));
+    tu_run_free(&r);
+    free(bad);
+}
+
+static void test_color(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "--color=always", "tariff", NULL, NULL, NULL);
+    assert_non_null(strstr(r.out, "\033[1;31mtariff\033[0m"));
+    tu_run_free(&r);
+    /* Not a terminal: no colour unless asked for. */
+    r = ng(f, "tariff", NULL, NULL, NULL, NULL);
+    assert_null(strchr(r.out, '\033'));
+    tu_run_free(&r);
+    r = ng(f, "--color=never", "tariff", NULL, NULL, NULL);
+    assert_null(strchr(r.out, '\033'));
+    tu_run_free(&r);
+}
+
+static void test_first_search_builds_index(void **state)
+{
+    fixture_t *f = *state;
+    char *db = tu_path_join(f->dir, "fresh/index");
+    char *env_corpus, *env_db;
+    if (asprintf(&env_corpus, "NEWSGREP_CORPUS=%s", f->corpus) < 0 ||
+        asprintf(&env_db, "NEWSGREP_DB=%s", db) < 0)
+        fail();
+    const char *argv[] = { tu_getenv("NEWSGREP_BIN"), "rare", "earth", NULL };
+    const char *env[] = { env_corpus, env_db, NULL };
+    tu_run_t r = tu_run(argv, env);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "building"));
+    assert_non_null(strstr(r.out, "China Tightens Rare Earths Exports"));
+    tu_run_free(&r);
+    /* The second search finds the index and says nothing on stderr. */
+    r = tu_run(argv, env);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    tu_run_free(&r);
+    free(env_corpus);
+    free(env_db);
+    free(db);
+}
+
+static void test_index_location(void **state)
+{
+    fixture_t *f = *state;
+    char *xdg = tu_path_join(f->dir, "xdg");
+    char *env_xdg, *other = tu_path_join(f->dir, "other");
+    if (asprintf(&env_xdg, "XDG_DATA_HOME=%s", xdg) < 0)
+        fail();
+    /* Without --db or NEWSGREP_DB the index goes under XDG_DATA_HOME. */
+    const char *argv[] = { tu_getenv("NEWSGREP_BIN"), "index", f->corpus, NULL };
+    const char *env[] = { env_xdg, "NEWSGREP_DB=", NULL };
+    tu_run_t r = tu_run(argv, env);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    struct stat sb;
+    char *expected = tu_path_join(xdg, "newsgrep/index");
+    assert_int_equal(stat(expected, &sb), 0);
+    /* --db wins over NEWSGREP_DB. */
+    r = ng(f, "--db", other, "index", f->corpus, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    assert_int_equal(stat(other, &sb), 0);
+    assert_int_not_equal(stat(f->db, &sb), 0);
+    free(expected);
+    free(env_xdg);
+    free(xdg);
+    free(other);
+}
+
+static void test_reindex_remembered_roots(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "search", "index", NULL, NULL, NULL);
+    /* "search index" searches for the word; no story has it. */
+    assert_int_equal(r.status, 1);
+    tu_run_free(&r);
+    free(tu_write_file(f->corpus, "new/visa.txt",
+                       "Visa Rules Change\n\nStudent index cards are due.\n"));
+    /* It holds the word "index", which no story had. */
+    r = ng(f, "index", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "indexed 5 stories"));
+    tu_run_free(&r);
+    r = ng(f, "search", "index", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Student index cards"));
+    tu_run_free(&r);
+    /* Indexed again, a story is replaced, not added twice. */
+    r = ng(f, "--json", "cards", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strchr(r.out, '\n'));
+    assert_string_equal(strchr(r.out, '\n'), "\n");
+    tu_run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_index_reports_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rare_earth_ranks_and_shows_story, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_words_match_as_meant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exit_statuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreadable_story_is_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_color, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_search_builds_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_location, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex_remembered_roots, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,128 @@
+/* Tests of the query front end: normalising what a user typed and parsing
+ * it into the terms the index holds. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "stemmer.h"
+#include "xapian-c.h"
+
+static void check_normalized(const char *typed, const char *expected)
+{
+    char *got = ng_query_normalize(typed);
+    assert_non_null(got);
+    if (strcmp(got, expected) != 0)
+        fail_msg("'%s' normalised to '%s', expected '%s'", typed, got,
+                 expected);
+    free(got);
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    check_normalized("Rare Earth", "rare earth");
+    check_normalized("Café", "cafe");
+    check_normalized("China’s", "china's");
+    check_normalized("U.S. tariffs", "us. tariffs");
+    check_normalized("\"Trade War\" AND China NOT japan",
+                     "\"trade war\" AND china NOT japan");
+    check_normalized("title:Tariffs -Japan +visa", "title:tariffs -japan +visa");
+    check_normalized("and or not", "and or not");
+    check_normalized("!!! ...", "!!! ...");
+    check_normalized("", "");
+    check_normalized("ＡＢＣ ﬁnance", "abc finance");
+}
+
+/* The sorted terms of the parsed QUERY, joined with spaces. */
+static char *terms_of(const char *query)
+{
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new("english", &stemmer), NG_OK);
+    xc_query_t *q = NULL;
+    char *error = NULL;
+    ng_status_t st = ng_query_parse(NULL, stemmer, query, 0, &q, &error);
+    if (st != NG_OK)
+        fail_msg("'%s' did not parse: %s", query, error ? error : "?");
+    char *out = calloc(1, 4096);
+    assert_non_null(out);
+    for (size_t i = 0; i < xc_query_term_count(q); i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, xc_query_term(q, i));
+    }
+    xc_query_free(q);
+    ng_stemmer_free(stemmer);
+    return out;
+}
+
+static void check_terms(const char *query, const char *expected)
+{
+    char *got = terms_of(query);
+    if (strcmp(got, expected) != 0)
+        fail_msg("query '%s' gave terms '%s', expected '%s'", query, got,
+                 expected);
+    free(got);
+}
+
+static void test_words_become_index_terms(void **state)
+{
+    (void)state;
+    check_terms("tariffs", "Ztariff");
+    /* Plain words also ask for the phrase, unstemmed. */
+    check_terms("Rare Earths", "Zearth Zrare earths rare");
+    check_terms("China’s", "Zchina");
+    check_terms("U.S.", "Zus");
+    check_terms("CAFÉ", "Zcafe");
+    check_terms("90-minute", "90 minute");
+    check_terms("rare-earth", "earth rare");
+    check_terms("\"Rare Earth\"", "earth rare");
+    check_terms("title:Tariffs", "ZStariff");
+}
+
+static void test_bad_query_is_an_error(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new("english", &stemmer), NG_OK);
+    xc_query_t *q = NULL;
+    char *error = NULL;
+    /* An unknown field prefix is just a word; a lone operator is read as a
+     * word too, so a failing query is hard to type.  What must hold is that
+     * nothing crashes and a failure comes with a message. */
+    const char *queries[] = { "AND", "(", ")", "\"", "title:", "NOT", "-",
+                              "+", "a NEAR", "((((", "\"unclosed phrase" };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        ng_status_t st = ng_query_parse(NULL, stemmer, queries[i], 0, &q,
+                                        &error);
+        if (st == NG_OK) {
+            xc_query_free(q);
+        } else {
+            assert_int_equal(st, NG_QUERY_ERROR);
+            assert_non_null(error);
+            assert_true(strlen(error) > 0);
+            free(error);
+        }
+        q = NULL;
+        error = NULL;
+    }
+    ng_stemmer_free(stemmer);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_words_become_index_terms),
+        cmocka_unit_test(test_bad_query_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "stemmer.h"
+
+/* Creates a stemmer for LANGUAGE, failing the test if that fails. */
+static ng_stemmer_t *make(const char *language)
+{
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new(language, &stemmer), NG_OK);
+    assert_non_null(stemmer);
+    return stemmer;
+}
+
+/* Asserts that STEMMER stems the NUL-terminated WORD to STEM. */
+static void check_stem(ng_stemmer_t *stemmer, const char *word,
+                       const char *stem)
+{
+    size_t len = 99;
+    const char *got = ng_stemmer_stem(stemmer, word, strlen(word), &len);
+    assert_non_null(got);
+    assert_string_equal(got, stem);
+    assert_int_equal(len, strlen(stem));
+}
+
+static void test_english(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = make(NG_DEFAULT_LANGUAGE);
+    assert_string_equal(ng_stemmer_language(stemmer), "english");
+    check_stem(stemmer, "tariffs", "tariff");
+    check_stem(stemmer, "earths", "earth");
+    check_stem(stemmer, "china's", "china");
+    check_stem(stemmer, "running", "run");
+    check_stem(stemmer, "earth", "earth");
+    /* The input need not be NUL-terminated: only LEN bytes count. */
+    size_t len = 0;
+    const char *got = ng_stemmer_stem(stemmer, "tariffsXYZ", 7, &len);
+    assert_string_equal(got, "tariff");
+    assert_int_equal(len, 6);
+    ng_stemmer_free(stemmer);
+}
+
+static void test_empty_word(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = make("english");
+    size_t len = 99;
+    const char *got = ng_stemmer_stem(stemmer, "", 0, &len);
+    assert_non_null(got);
+    assert_string_equal(got, "");
+    assert_int_equal(len, 0);
+    /* STEM_LEN may be NULL. */
+    assert_string_equal(ng_stemmer_stem(stemmer, "running", 7, NULL), "run");
+    ng_stemmer_free(stemmer);
+}
+
+static void test_iso_codes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code, *name;
+    } cases[] = {
+        { "en", "english" }, { "eng", "english" }, { "EN", "english" },
+        { "English", "english" }, { "fr", "french" }, { "fre", "french" },
+        { "de", "german" }, { "es", "spanish" }, { "ru", "russian" },
+        { "el", "greek" }, { "nl", "dutch" }, { "porter", "porter" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ng_stemmer_t *stemmer = make(cases[i].code);
+        assert_string_equal(ng_stemmer_language(stemmer), cases[i].name);
+        ng_stemmer_free(stemmer);
+    }
+    ng_stemmer_t *stemmer = make("en");
+    check_stem(stemmer, "running", "run");
+    ng_stemmer_free(stemmer);
+}
+
+/* Every code libstemmer itself accepts must resolve to the algorithm
+ * libstemmer uses for it. */
+static void test_codes_agree_with_libstemmer(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {
+        "ar", "ara", "hy", "hye", "arm", "eu", "eus", "baq", "ca", "cat",
+        "da", "dan", "nl", "nld", "dut", "en", "eng", "fi", "fin", "fr",
+        "fra", "fre", "de", "deu", "ger", "el", "ell", "gre", "hi", "hin",
+        "hu", "hun", "id", "ind", "ga", "gle", "it", "ita", "lt", "lit",
+        "ne", "nep", "no", "nor", "pt", "por", "ro", "ron", "rum", "ru",
+        "rus", "sr", "srp", "es", "spa", "esl", "sv", "swe", "ta", "tam",
+        "tr", "tur", "yi", "yid",
+    };
+    static const char *const probes[] = {
+        "nationalities", "running", "maisons", "häuser", "ciudades",
+        "\u0433\u043e\u0440\u043e\u0434\u0430",
+        "\u03c0\u03bf\u03bb\u03b5\u03b9\u03c2",
+        "\u0627\u0644\u0645\u062f\u0646",
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        struct sb_stemmer *sb = sb_stemmer_new(codes[i], "UTF_8");
+        if (!sb)
+            continue;
+        ng_stemmer_t *ours = make(codes[i]);
+        ng_stemmer_t *named = make(ng_stemmer_language(ours));
+        for (size_t j = 0; j < sizeof probes / sizeof probes[0]; j++) {
+            const char *want = (const char *)sb_stemmer_stem(
+                sb, (const sb_symbol *)probes[j], (int)strlen(probes[j]));
+            assert_non_null(want);
+            check_stem(ours, probes[j], want);
+            check_stem(named, probes[j], want);
+        }
+        ng_stemmer_free(named);
+        ng_stemmer_free(ours);
+        sb_stemmer_delete(sb);
+    }
+}
+
+static void test_unknown_language(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new("klingon", &stemmer),
+                     NG_UNKNOWN_LANGUAGE);
+    assert_null(stemmer);
+    assert_int_equal(ng_stemmer_new("", &stemmer), NG_UNKNOWN_LANGUAGE);
+    assert_int_equal(ng_stemmer_new("xx", &stemmer), NG_UNKNOWN_LANGUAGE);
+    assert_int_equal(ng_stemmer_new("english-but-much-longer-than-any-name",
+                                     &stemmer),
+                     NG_UNKNOWN_LANGUAGE);
+    assert_int_equal(ng_stemmer_new(NULL, &stemmer), NG_BAD_ARGUMENT);
+    assert_int_equal(ng_stemmer_new("english", NULL), NG_BAD_ARGUMENT);
+    ng_stemmer_free(NULL);
+}
+
+static void test_french_utf8(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = make("french");
+    check_stem(stemmer, "continuellement", "continuel");
+    /* A word with non-ASCII letters stems to valid UTF-8. */
+    check_stem(stemmer, "\u00e9l\u00e9gantes", "\u00e9leg");
+    check_stem(stemmer, "r\u00e9publiques", "r\u00e9publ");
+    ng_stemmer_free(stemmer);
+}
+
+static void test_list(void **state)
+{
+    (void)state;
+    const char **list = ng_stemmer_list();
+    int english = 0, count = 0;
+    assert_non_null(list);
+    for (const char **p = list; *p; p++) {
+        count++;
+        if (strcmp(*p, "english") == 0)
+            english = 1;
+        /* Every listed name makes a stemmer that reports that name. */
+        ng_stemmer_t *stemmer = make(*p);
+        assert_string_equal(ng_stemmer_language(stemmer), *p);
+        ng_stemmer_free(stemmer);
+    }
+    assert_true(english);
+    assert_true(count > 10);
+}
+
+static void test_result_is_borrowed_until_next_call(void **state)
+{
+    (void)state;
+    ng_stemmer_t *a = make("english"), *b = make("english");
+    const char *first = ng_stemmer_stem(a, "running", 7, NULL);
+    const char *other = ng_stemmer_stem(b, "tariffs", 7, NULL);
+    /* Stemmers do not share their results. */
+    assert_string_equal(first, "run");
+    assert_string_equal(other, "tariff");
+    ng_stemmer_free(a);
+    ng_stemmer_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_english),
+        cmocka_unit_test(test_empty_word),
+        cmocka_unit_test(test_iso_codes),
+        cmocka_unit_test(test_codes_agree_with_libstemmer),
+        cmocka_unit_test(test_unknown_language),
+        cmocka_unit_test(test_french_utf8),
+        cmocka_unit_test(test_list),
+        cmocka_unit_test(test_result_is_borrowed_until_next_call),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

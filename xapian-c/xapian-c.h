@@ -1,0 +1,250 @@
+/*
+ * xapian-c.h: newsgrep's thin C binding to libxapian.
+ *
+ * This header names no Xapian or C++ type; xapian-c.cc, the project's only
+ * C++, implements it.  The binding translates and does not decide policy:
+ * every Xapian exception is caught at the boundary and turned into an
+ * xc_status_t, with Xapian's message kept on the handle (xc_db_error()) or
+ * handed back through an ERROR out-parameter.  Retrying after
+ * XC_MODIFIED, or building an index when XC_NOT_FOUND, is the caller's call.
+ *
+ * Ownership: every *_new / *_open result is owned by the caller and freed with
+ * the matching *_free / *_close.  Strings returned through a "char **" out
+ * parameter are newly allocated with malloc() and freed by the caller.
+ * Pointers returned directly ("const char *") are borrowed, valid as stated.
+ */
+#ifndef NEWSGREP_XAPIAN_C_H
+#define NEWSGREP_XAPIAN_C_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    XC_OK = 0,
+    XC_NO_MEMORY,        /* std::bad_alloc */
+    XC_NOT_FOUND,        /* DatabaseNotFoundError / DatabaseOpeningError:
+                            no index at that path */
+    XC_LOCKED,           /* DatabaseLockError: another writer holds it */
+    XC_MODIFIED,         /* DatabaseModifiedError: reopen and retry */
+    XC_CORRUPT,          /* DatabaseCorruptError, DatabaseVersionError */
+    XC_QUERY_ERROR,      /* QueryParserError: the query does not parse */
+    XC_NETWORK,          /* NetworkError, NetworkTimeoutError (remote shards) */
+    XC_INVALID,          /* InvalidArgumentError, InvalidOperationError */
+    XC_ERROR             /* any other Xapian::Error or exception */
+} xc_status_t;
+
+/* A short lowercase description of STATUS; static, never NULL. */
+const char *xc_status_to_string(xc_status_t status);
+
+/* The full Xapian library version, such as "1.4.22"; static. */
+const char *xc_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Databases                                                           */
+
+typedef struct xc_db xc_db_t;
+
+typedef enum {
+    XC_OPEN_READ,            /* read-only; PATH may be a stub database file */
+    XC_OPEN_WRITE,           /* writable; the index must exist */
+    XC_OPEN_CREATE_OR_OPEN   /* writable; created (with parent folder) if
+                                missing */
+} xc_open_mode_t;
+
+/*
+ * Opens the index at PATH.  On success stores a handle in *OUT.  On failure
+ * returns XC_NOT_FOUND, XC_LOCKED, XC_CORRUPT, XC_NETWORK (a remote stub),
+ * XC_INVALID, XC_NO_MEMORY or XC_ERROR and, when ERROR is not NULL, stores
+ * Xapian's message in *ERROR (caller frees).
+ */
+xc_status_t xc_db_open(const char *path, xc_open_mode_t mode, xc_db_t **out,
+                       char **error);
+
+/*
+ * Closes DB; NULL is allowed.  A writable database's pending changes are
+ * committed first (Xapian's behaviour); errors at this point are ignored, so
+ * call xc_db_commit() first when they matter.
+ */
+void xc_db_close(xc_db_t *db);
+
+/* The message of the last failed call on DB, or "" if none; borrowed, valid
+ * until the next call on DB. */
+const char *xc_db_error(const xc_db_t *db);
+
+/* Makes a read-only DB see the latest committed revision.  Returns XC_OK, or
+ * an error status. */
+xc_status_t xc_db_reopen(xc_db_t *db);
+
+/* Commits pending changes of a writable DB. */
+xc_status_t xc_db_commit(xc_db_t *db);
+
+/* Number of documents in DB, through *OUT. */
+xc_status_t xc_db_doc_count(xc_db_t *db, unsigned *out);
+
+/* Number of documents indexed by TERM, through *OUT (0 if none). */
+xc_status_t xc_db_term_freq(xc_db_t *db, const char *term, unsigned *out);
+
+/* Deletes every document indexed by TERM (none is not an error). */
+xc_status_t xc_db_delete_by_term(xc_db_t *db, const char *term);
+
+/*
+ * Metadata: a key-value store beside the documents.  xc_db_get_metadata()
+ * stores a newly allocated NUL-terminated copy of the value in *VALUE ("" if
+ * the key is not set).
+ */
+xc_status_t xc_db_get_metadata(xc_db_t *db, const char *key, char **value);
+xc_status_t xc_db_set_metadata(xc_db_t *db, const char *key,
+                               const char *value);
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+
+typedef struct xc_doc xc_doc_t;
+
+/* A new empty document, or NULL if memory ran out. */
+xc_doc_t *xc_doc_new(void);
+void xc_doc_free(xc_doc_t *doc);
+
+/* Adds TERM (LEN bytes) at POSITION, increasing its wdf by WDF_INC. */
+xc_status_t xc_doc_add_posting(xc_doc_t *doc, const char *term, size_t len,
+                               unsigned position, unsigned wdf_inc);
+/* Adds TERM (LEN bytes) without a position, increasing its wdf by WDF_INC. */
+xc_status_t xc_doc_add_term(xc_doc_t *doc, const char *term, size_t len,
+                            unsigned wdf_inc);
+/* Adds TERM as a boolean term: wdf 0, used for filtering, not scoring. */
+xc_status_t xc_doc_add_boolean_term(xc_doc_t *doc, const char *term,
+                                    size_t len);
+/* Sets value SLOT to LEN bytes of VALUE. */
+xc_status_t xc_doc_set_value(xc_doc_t *doc, unsigned slot, const char *value,
+                             size_t len);
+/* Sets the document's stored data to LEN bytes of DATA. */
+xc_status_t xc_doc_set_data(xc_doc_t *doc, const char *data, size_t len);
+
+/*
+ * Adds DOC to DB, or replaces the document indexed by UNIQUE_TERM (when not
+ * NULL) with it.  DOC is copied; the caller still owns and frees it.
+ */
+xc_status_t xc_db_replace_doc(xc_db_t *db, const char *unique_term,
+                              const xc_doc_t *doc);
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+
+typedef struct xc_query xc_query_t;
+
+/*
+ * A stemming callback: stems LEN bytes of WORD and returns the stem, which
+ * must stay valid until the next call with the same CTX; returning NULL means
+ * "out of memory".  The binding wraps it in a Xapian::StemImplementation so
+ * that the QueryParser stems exactly as the indexer does.
+ */
+typedef const char *(*xc_stem_fn)(void *ctx, const char *word, size_t len,
+                                  size_t *stem_len);
+
+typedef struct {
+    xc_stem_fn stem;          /* NULL: no stemming */
+    void *stem_ctx;
+    const char *stem_prefix;  /* the prefix of stemmed terms, normally "Z" */
+    int default_and;          /* non-zero: plain words are ANDed, else ORed */
+    /* Field names to term prefixes, for "title:word".  FIELDS is an array of
+     * N_FIELDS pairs { name, prefix }. */
+    const char *const (*fields)[2];
+    size_t n_fields;
+} xc_parse_options_t;
+
+/*
+ * Parses TEXT with Xapian's QueryParser (boolean operators, phrases, +/-,
+ * NEAR, wildcards when DB is given, field prefixes), stemming words that are
+ * not in phrases with OPTIONS->stem (Xapian's STEM_SOME).  DB may be NULL; it
+ * is used for wildcard expansion.  On success stores the query in *OUT (free
+ * with xc_query_free()).  Returns XC_QUERY_ERROR with Xapian's message in
+ * *ERROR for a query that does not parse, and XC_INVALID if
+ * OPTIONS->stem_prefix is neither NULL nor "Z" (Xapian 1.4 fixes it).
+ */
+xc_status_t xc_query_parse(xc_db_t *db, const char *text,
+                           const xc_parse_options_t *options,
+                           xc_query_t **out, char **error);
+
+void xc_query_free(xc_query_t *query);
+
+/*
+ * A new query that matches what A or B matches, a document's weight being
+ * the sum of both (Xapian's OP_OR).  A and B are not changed and still belong
+ * to the caller.  Returns NULL if memory ran out.
+ */
+xc_query_t *xc_query_or(const xc_query_t *a, const xc_query_t *b);
+
+/* Non-zero if QUERY matches nothing by construction (an empty query). */
+int xc_query_is_empty(const xc_query_t *query);
+
+/* The number of distinct terms QUERY holds, and the I-th of them in sorted
+ * order (borrowed, valid while QUERY lives).  Used for highlighting. */
+size_t xc_query_term_count(const xc_query_t *query);
+const char *xc_query_term(const xc_query_t *query, size_t i);
+
+/* A human-readable description of QUERY (Xapian's get_description());
+ * newly allocated, or NULL if memory ran out. */
+char *xc_query_describe(const xc_query_t *query);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+
+typedef struct xc_mset xc_mset_t;
+
+typedef struct {
+    double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
+    /* Xapian's defaults are 1, 0, 1, 0.5, 0.5; xc_search_options_init()
+     * sets them. */
+    int collapse_slot;        /* < 0: no collapse; else keep the best
+                                 COLLAPSE_MAX documents per value in slot */
+    unsigned collapse_max;
+    int check_at_least;       /* as Enquire::get_mset()'s checkatleast: pass
+                                 a large number for an exact match count */
+} xc_search_options_t;
+
+/* Fills OPTIONS with Xapian's defaults; cannot fail. */
+void xc_search_options_init(xc_search_options_t *options);
+
+/*
+ * Runs QUERY on DB and stores in *OUT the documents ranked FIRST to
+ * FIRST+MAX-1 (free with xc_mset_free()).  Returns XC_MODIFIED if DB changed
+ * under the search (reopen and retry), or another error status, with the
+ * message on DB.
+ */
+xc_status_t xc_db_search(xc_db_t *db, const xc_query_t *query,
+                         unsigned first, unsigned max,
+                         const xc_search_options_t *options, xc_mset_t **out);
+
+void xc_mset_free(xc_mset_t *mset);
+
+/* Number of hits held. */
+size_t xc_mset_size(const xc_mset_t *mset);
+/* Xapian's estimate of the total number of matching documents (exact when
+ * check_at_least covered them all). */
+unsigned xc_mset_matches_estimated(const xc_mset_t *mset);
+/* The I-th hit's document id, weight, and number of documents collapsed into
+ * it (0 without collapse). */
+unsigned xc_mset_docid(const xc_mset_t *mset, size_t i);
+double xc_mset_weight(const xc_mset_t *mset, size_t i);
+unsigned xc_mset_collapse_count(const xc_mset_t *mset, size_t i);
+
+/*
+ * The I-th hit's stored data and value in SLOT, through *DATA / *VALUE and
+ * *LEN.  The bytes are borrowed from MSET, valid while it lives.  May fail
+ * (XC_MODIFIED among others) since documents are read lazily; the message is
+ * then kept on the database the MSET came from (xc_db_error()), which must
+ * outlive MSET.
+ */
+xc_status_t xc_mset_data(xc_mset_t *mset, size_t i, const char **data,
+                         size_t *len);
+xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
+                          const char **value, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -111,7 +111,7 @@ static const struct option long_options[] = {
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "+n:qhV";
+static const char short_options[] = "n:qhV";
 
 /* Parses a count given to OPTION; returns 0 and complains if it is not a
  * positive integer. */

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "cli.h"
 #include "paths.h"
 #include "printer.h"
 #include "search.h"
@@ -26,23 +26,8 @@
 #include "stemmer.h"
 #include "xapian-c.h"
 
-#define EXIT_MATCH 0
-#define EXIT_NO_MATCH 1
-#define EXIT_TROUBLE 2
-
-typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
-
-typedef struct {
-    const char *db;           /* --db */
-    const char *language;     /* --language */
-    unsigned max_hits;        /* -n */
-    color_mode_t color;       /* --color */
-    int json;                 /* --json */
-    int quiet;                /* -q */
-} options_t;
-
 /* The one place diagnostics are printed: "newsgrep: message" on stderr. */
-static void complain(const char *fmt, ...)
+void cli_complain(const char *fmt, ...)
 {
     va_list ap;
     fputs("newsgrep: ", stderr);
@@ -56,14 +41,16 @@ static const char usage_text[] =
     "usage: newsgrep [OPTIONS] WORDS...\n"
     "   or: newsgrep search [OPTIONS] WORDS...\n"
     "   or: newsgrep index [OPTIONS] [PATH...]\n"
+    "   or: newsgrep stats [--db PATH]\n"
     "\n"
     "Searches news stories and prints the most relevant paragraphs, best\n"
     "first, with their headline, date, source and place in the story.\n"
     "\n"
     "Commands:\n"
     "  search   search the index (the default)\n"
-    "  index    index story files and folders; with no PATH, the index's\n"
-    "           remembered folders again\n"
+    "  index    index story files and folders; with no PATH, bring the\n"
+    "           index up to date with its remembered folders\n"
+    "  stats    show what the index holds\n"
     "\n"
     "Options:\n"
     "  -n, --max-count N    show at most N paragraphs (default 10)\n"
@@ -86,18 +73,29 @@ static const char usage_text[] =
 static const char index_usage_text[] =
     "usage: newsgrep index [OPTIONS] [PATH...]\n"
     "\n"
-    "Indexes the stories in each PATH, a story file or a folder searched\n"
-    "recursively for *.txt files, and remembers each PATH.  With no PATH,\n"
-    "indexes the remembered ones again.  Files that cannot be read are\n"
-    "reported and skipped; the rest are indexed.\n"
+    "Brings the index up to date with each PATH, a story file or a folder\n"
+    "searched recursively for *.txt files, and remembers each PATH.  With no\n"
+    "PATH, with the remembered ones.  New stories are added, changed ones\n"
+    "replaced, deleted ones removed; unchanged ones cost a stat.  Files that\n"
+    "cannot be read are reported and skipped; the rest are indexed.  Ctrl-C\n"
+    "stops after the story at hand and keeps what was done.\n"
     "\n"
     "Options:\n"
     "      --db PATH        the index to write (see newsgrep --help)\n"
     "      --language LANG  stemming language of a new index (default english)\n"
-    "  -q, --quiet          no summary on stderr\n"
-    "  -h, --help           show this help\n";
+    "      --wait           wait while another process writes the index,\n"
+    "                       instead of failing\n"
+    "      --watch          keep running and index stories as they land\n"
+    "      --settle MS      with --watch, wait until the roots have been\n"
+    "                       quiet this long before indexing (default 1000)\n"
+    "  -q, --quiet          no progress or summary on stderr\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 on success, 2 if a PATH could not be read or the index\n"
+    "could not be written, 128+N when stopped by signal N.\n";
 
-enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE };
+enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
+       OPT_SETTLE };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -106,6 +104,9 @@ static const struct option long_options[] = {
     { "colour", optional_argument, NULL, OPT_COLOR },
     { "db", required_argument, NULL, OPT_DB },
     { "language", required_argument, NULL, OPT_LANGUAGE },
+    { "wait", no_argument, NULL, OPT_WAIT },
+    { "watch", no_argument, NULL, OPT_WATCH },
+    { "settle", required_argument, NULL, OPT_SETTLE },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -122,7 +123,7 @@ static int parse_count(const char *option, const char *arg, unsigned *out)
     unsigned long v = strtoul(arg, &end, 10);
     if (errno || end == arg || *end || v == 0 || v > UINT_MAX ||
         arg[0] == '-') {
-        complain("invalid count for %s: '%s' (a positive number is expected)",
+        cli_complain("invalid count for %s: '%s' (a positive number is expected)",
                  option, arg);
         return 0;
     }
@@ -130,14 +131,14 @@ static int parse_count(const char *option, const char *arg, unsigned *out)
     return 1;
 }
 
-typedef enum { CMD_SEARCH, CMD_INDEX } command_t;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS } command_t;
 
 /*
  * Parses the options of ARGV into OPTS.  Returns -1 to go on, or an exit
  * status when the command line asked for help or version, or was wrong.
  * Non-option arguments are left at ARGV[optind..].
  */
-static int parse_options(int argc, char **argv, command_t cmd, options_t *opts)
+static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *opts)
 {
     int c;
     opterr = 0;
@@ -158,7 +159,7 @@ static int parse_options(int argc, char **argv, command_t cmd, options_t *opts)
             else if (strcmp(optarg, "auto") == 0)
                 opts->color = COLOR_AUTO;
             else {
-                complain("invalid value for --color: '%s' (auto, always or "
+                cli_complain("invalid value for --color: '%s' (auto, always or "
                          "never)", optarg);
                 return EXIT_TROUBLE;
             }
@@ -166,6 +167,12 @@ static int parse_options(int argc, char **argv, command_t cmd, options_t *opts)
         case OPT_DB: opts->db = optarg; break;
         case OPT_LANGUAGE: opts->language = optarg; break;
         case 'q': opts->quiet = 1; break;
+        case OPT_WAIT: opts->wait = 1; break;
+        case OPT_WATCH: opts->watch = 1; break;
+        case OPT_SETTLE:
+            if (!parse_count("--settle", optarg, &opts->settle_ms))
+                return EXIT_TROUBLE;
+            break;
         case 'h':
             fputs(cmd == CMD_INDEX ? index_usage_text : usage_text, stdout);
             return EXIT_MATCH;
@@ -173,91 +180,19 @@ static int parse_options(int argc, char **argv, command_t cmd, options_t *opts)
             printf("newsgrep %s (Xapian %s)\n", PACKAGE_VERSION, xc_version());
             return EXIT_MATCH;
         case ':':
-            complain("option '%s' needs a value (see newsgrep --help)",
+            cli_complain("option '%s' needs a value (see newsgrep --help)",
                      argv[optind - 1]);
             return EXIT_TROUBLE;
         default:
             if (optopt && optopt < 256)
-                complain("unknown option '-%c' (see newsgrep --help)", optopt);
+                cli_complain("unknown option '-%c' (see newsgrep --help)", optopt);
             else
-                complain("unknown option '%s' (see newsgrep --help)",
+                cli_complain("unknown option '%s' (see newsgrep --help)",
                          argv[optind - 1]);
             return EXIT_TROUBLE;
         }
     }
     return -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* index                                                               */
-
-static void on_skip(void *ctx, const char *path, const char *message)
-{
-    (void)ctx;
-    complain("'%s': %s", path, message);
-}
-
-/* Indexes PATHS (or the remembered roots when N_PATHS is 0) into DB_PATH.
- * Returns an exit status. */
-static int run_index(const char *db_path, const options_t *opts,
-                     char *const *paths, size_t n_paths)
-{
-    ng_index_t *index = NULL;
-    char *error = NULL;
-    ng_status_t st = ng_index_open(db_path, opts->language, &index, &error);
-    if (st != NG_OK) {
-        complain("cannot open index '%s': %s", db_path,
-                 error ? error : ng_status_to_string(st));
-        free(error);
-        return EXIT_TROUBLE;
-    }
-    char **roots = NULL;
-    if (n_paths == 0) {
-        st = ng_index_roots(index, &roots);
-        if (st == NG_OK && !roots[0]) {
-            complain("index '%s' remembers no folders: give a PATH to index",
-                     db_path);
-            st = NG_BAD_ARGUMENT;
-        }
-        if (st == NG_OK) {
-            paths = roots;
-            while (roots[n_paths])
-                n_paths++;
-        }
-    }
-    ng_index_counts_t counts = { 0 };
-    int failed = st != NG_OK;
-    size_t done = 0;
-    for (size_t i = 0; st == NG_OK && i < n_paths; i++) {
-        st = ng_index_add_path(index, paths[i], &counts, on_skip, NULL);
-        if (st == NG_OK)
-            done++;
-        if (st == NG_IO_ERROR) {
-            /* One unreadable PATH does not stop the others. */
-            complain("%s", ng_index_error(index));
-            failed = 1;
-            st = NG_OK;
-        }
-    }
-    if (st == NG_OK)
-        st = ng_index_commit(index);
-    if (st != NG_OK && st != NG_BAD_ARGUMENT) {
-        complain("cannot index into '%s': %s", db_path,
-                 *ng_index_error(index) ? ng_index_error(index)
-                                        : ng_status_to_string(st));
-        failed = 1;
-    }
-    if (!opts->quiet && st == NG_OK && done > 0)
-        fprintf(stderr, "newsgrep: indexed %u %s (%u %s), %u skipped, into "
-                "'%s'\n", counts.stories,
-                counts.stories == 1 ? "story" : "stories", counts.paragraphs,
-                counts.paragraphs == 1 ? "paragraph" : "paragraphs",
-                counts.skipped, db_path);
-    for (size_t i = 0; roots && roots[i]; i++)
-        free(roots[i]);
-    free(roots);
-    ng_index_close(index);
-    return failed ? EXIT_TROUBLE : EXIT_MATCH;
 }
 
 /* ------------------------------------------------------------------ */
@@ -279,19 +214,20 @@ static int no_index_yet(const char *path)
 
 /* Builds an index at DB_PATH from the bundled stories.  Returns 1 on
  * success; complains and returns 0 otherwise. */
-static int build_first_index(const char *db_path, const options_t *opts)
+static int build_first_index(const char *db_path, const cli_options_t *opts)
 {
     char *corpus = ng_paths_bundled_corpus();
     if (!corpus) {
-        complain("no index at '%s' and no bundled stories to build one: "
+        cli_complain("no index at '%s' and no bundled stories to build one: "
                  "run 'newsgrep index PATH'", db_path);
         return 0;
     }
-    complain("no index at '%s' yet: building one from the bundled stories "
+    cli_complain("no index at '%s' yet: building one from the bundled stories "
              "in '%s'", db_path, corpus);
-    options_t quiet = *opts;
+    cli_options_t quiet = *opts;
     quiet.quiet = 1;
-    int rc = run_index(db_path, &quiet, &corpus, 1);
+    quiet.watch = 0;
+    int rc = cli_index(db_path, &quiet, &corpus, 1);
     free(corpus);
     return rc == EXIT_MATCH;
 }
@@ -327,16 +263,16 @@ static int use_color(color_mode_t mode)
     return isatty(STDOUT_FILENO);
 }
 
-static int run_search(const char *db_path, const options_t *opts,
+static int run_search(const char *db_path, const cli_options_t *opts,
                       char *const *words, size_t n_words)
 {
     if (n_words == 0) {
-        complain("no search words given (see newsgrep --help)");
+        cli_complain("no search words given (see newsgrep --help)");
         return EXIT_TROUBLE;
     }
     char *query = join_words(words, n_words);
     if (!query) {
-        complain("out of memory");
+        cli_complain("out of memory");
         return EXIT_TROUBLE;
     }
     ng_search_options_t so = { opts->max_hits, 0 };
@@ -354,12 +290,12 @@ static int run_search(const char *db_path, const options_t *opts,
     }
     if (st != NG_OK && st != NG_NO_MATCH) {
         if (st == NG_QUERY_ERROR)
-            complain("cannot understand the query '%s': %s", query, error);
+            cli_complain("cannot understand the query '%s': %s", query, error);
         else if (st == NG_NO_INDEX)
-            complain("no index at '%s': %s (build one with 'newsgrep index "
+            cli_complain("no index at '%s': %s (build one with 'newsgrep index "
                      "PATH')", db_path, error);
         else
-            complain("cannot search '%s': %s", db_path, error);
+            cli_complain("cannot search '%s': %s", db_path, error);
         free(error);
         free(query);
         return EXIT_TROUBLE;
@@ -373,14 +309,14 @@ static int run_search(const char *db_path, const options_t *opts,
             ? ng_print_hit_json(stdout, &results->hits[i], i + 1)
             : ng_print_hit(stdout, &results->hits[i], &po);
         if (pst != NG_OK) {
-            complain("cannot write the results: %s", ng_status_to_string(pst));
+            cli_complain("cannot write the results: %s", ng_status_to_string(pst));
             st = NG_IO_ERROR;
         }
     }
     free(cwd);
     ng_results_free(results);
     if (fflush(stdout) != 0 && st != NG_IO_ERROR) {
-        complain("cannot write the results: %s", strerror(errno));
+        cli_complain("cannot write the results: %s", strerror(errno));
         st = NG_IO_ERROR;
     }
     return ng_status_exit_code(st);
@@ -394,13 +330,15 @@ static const struct {
 } commands[] = {
     { "search", CMD_SEARCH },
     { "index", CMD_INDEX },
+    { "stats", CMD_STATS },
 };
 
 /* Options that take their value in the next argument. */
 static int takes_value(const char *arg)
 {
     return strcmp(arg, "-n") == 0 || strcmp(arg, "--max-count") == 0 ||
-           strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0;
+           strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0 ||
+           strcmp(arg, "--settle") == 0;
 }
 
 /*
@@ -433,7 +371,7 @@ static command_t find_command(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    options_t opts = { NULL, NULL, 10, COLOR_AUTO, 0, 0 };
+    cli_options_t opts = { .max_hits = 10, .color = COLOR_AUTO };
     command_t cmd = find_command(&argc, argv);
     int rc = parse_options(argc, argv, cmd, &opts);
     if (rc >= 0)
@@ -449,7 +387,7 @@ int main(int argc, char **argv)
                 fprintf(list, "%s%s", l == ng_stemmer_list() ? "" : ", ", *l);
             if (list)
                 fclose(list);
-            complain("unknown language '%s' (one of: %s)", opts.language,
+            cli_complain("unknown language '%s' (one of: %s)", opts.language,
                      names ? names : "");
             free(names);
             return EXIT_TROUBLE;
@@ -458,14 +396,28 @@ int main(int argc, char **argv)
     }
     char *db_path = ng_paths_index(opts.db);
     if (!db_path) {
-        complain("no place for the index: set NEWSGREP_DB or HOME, or use "
+        cli_complain("no place for the index: set NEWSGREP_DB or HOME, or use "
                  "--db");
         return EXIT_TROUBLE;
     }
     char *const *args = argv + optind;
     size_t n_args = (size_t)(argc - optind);
-    rc = cmd == CMD_INDEX ? run_index(db_path, &opts, args, n_args)
-                          : run_search(db_path, &opts, args, n_args);
+    switch (cmd) {
+    case CMD_INDEX:
+        rc = cli_index(db_path, &opts, args, n_args);
+        break;
+    case CMD_STATS:
+        if (n_args > 0) {
+            cli_complain("stats takes no arguments (see newsgrep --help)");
+            rc = EXIT_TROUBLE;
+        } else {
+            rc = cli_stats(db_path, &opts);
+        }
+        break;
+    case CMD_SEARCH:
+        rc = run_search(db_path, &opts, args, n_args);
+        break;
+    }
     free(db_path);
     return rc;
 }

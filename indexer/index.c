@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "filestate.h"
 #include "index.h"
 #include "schema.h"
 #include "stemmer.h"
@@ -23,6 +25,8 @@ struct ng_index {
     xc_db_t *db;
     ng_stemmer_t *stemmer;
     char *error;
+    ng_filestates_t *states;   /* what the index records of its files */
+    int load_failed;           /* a record could not be read */
 };
 
 /* Replaces the handle's message with a formatted one.  If memory runs out the
@@ -112,6 +116,7 @@ void ng_index_close(ng_index_t *index)
         return;
     xc_db_close(index->db);
     ng_stemmer_free(index->stemmer);
+    ng_filestates_free(index->states);
     free(index->error);
     free(index);
 }
@@ -294,60 +299,136 @@ ng_status_t ng_index_add_story(ng_index_t *index, const char *id,
 }
 
 /* ------------------------------------------------------------------ */
-/* Files and folders                                                   */
+/* File states                                                         */
+
+/* Loads what the index records of each file into INDEX->states. */
+static int load_state(void *ctx, const char *key, const char *value)
+{
+    ng_index_t *index = ctx;
+    (void)key;
+    if (*value && ng_filestates_decode(index->states, value) != NG_OK)
+        index->load_failed = 1;
+    return index->load_failed;
+}
+
+static ng_status_t load_states(ng_index_t *index)
+{
+    ng_filestates_free(index->states);
+    index->states = ng_filestates_new();
+    if (!index->states)
+        return NG_NO_MEMORY;
+    index->load_failed = 0;
+    xc_status_t rc = xc_db_metadata_list(index->db, NG_FILESTATE_KEY_PREFIX,
+                                         load_state, index);
+    if (rc != XC_OK)
+        return db_failed(index, rc);
+    if (index->load_failed) {
+        set_error(index, "the index's record of its files cannot be read: "
+                         "remove the index to rebuild it");
+        return NG_INDEX_CORRUPT;
+    }
+    return NG_OK;
+}
+
+/* Records STATE in the index. */
+static ng_status_t write_state(ng_index_t *index, const ng_filestate_t *state)
+{
+    char key[NG_FILESTATE_KEY_MAX];
+    char *value = ng_filestate_encode(state);
+    if (!value)
+        return NG_NO_MEMORY;
+    ng_filestate_key(state->path, key);
+    xc_status_t rc = xc_db_set_metadata(index->db, key, value);
+    free(value);
+    return rc == XC_OK ? NG_OK : db_failed(index, rc);
+}
+
+/* Deletes the story STATE describes and the record of its file. */
+static ng_status_t remove_story(ng_index_t *index, const ng_filestate_t *state)
+{
+    char key[NG_FILESTATE_KEY_MAX];
+    char *story_term;
+    if (asprintf(&story_term, "%s%s", NG_PREFIX_STORY, state->story_id) < 0)
+        return NG_NO_MEMORY;
+    xc_status_t rc = xc_db_delete_by_term(index->db, story_term);
+    free(story_term);
+    if (rc != XC_OK)
+        return db_failed(index, rc);
+    ng_filestate_key(state->path, key);
+    rc = xc_db_set_metadata(index->db, key, "");
+    return rc == XC_OK ? NG_OK : db_failed(index, rc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding story files                                                 */
+
+typedef struct {
+    char *path;           /* absolute */
+    size_t root;          /* index into the run's roots */
+    uint64_t size;
+    int64_t mtime_ns;
+} entry_t;
 
 typedef struct {
     ng_index_t *index;
-    const char *root;
+    const ng_index_run_t *run;
     ng_index_counts_t *counts;
-    ng_index_warn_fn warn;
-    void *warn_ctx;
-} walk_t;
+    char **roots;         /* absolute; NULL where the root could not be read */
+    size_t n_roots;
+    entry_t *entries;
+    size_t n_entries, cap_entries;
+    char **failed_dirs;   /* folders that could not be read */
+    size_t n_failed, cap_failed;
+    unsigned changes;     /* stories written or removed since the last
+                             commit */
+} update_t;
 
-static void warn(walk_t *w, const char *path, const char *message)
+static void warn(update_t *u, const char *path, const char *message)
 {
-    if (w->warn)
-        w->warn(w->warn_ctx, path, message);
+    if (u->run->warn)
+        u->run->warn(u->run->warn_ctx, path, message);
 }
 
-/* Indexes one story file.  A file that cannot be read or parsed is counted
- * as skipped and reported; only index errors are returned. */
-static ng_status_t index_file(walk_t *w, const char *abs_path)
+static int64_t mtime_ns(const struct stat *sb)
 {
-    ng_story_t *story = NULL;
-    char *why = NULL;
-    ng_status_t st = ng_story_read_file(abs_path, &story, &why);
-    if (st == NG_NO_MEMORY) {
-        free(why);
-        set_error(w->index, "out of memory");
-        return st;
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+static ng_status_t add_entry(update_t *u, char *path, size_t root,
+                             const struct stat *sb)
+{
+    if (u->n_entries == u->cap_entries) {
+        size_t cap = u->cap_entries ? u->cap_entries * 2 : 256;
+        entry_t *grown = realloc(u->entries, cap * sizeof *grown);
+        if (!grown)
+            return NG_NO_MEMORY;
+        u->entries = grown;
+        u->cap_entries = cap;
     }
-    if (st != NG_OK) {
-        warn(w, abs_path, why ? why : ng_status_to_string(st));
-        free(why);
-        w->counts->skipped++;
-        return NG_OK;
+    entry_t *e = &u->entries[u->n_entries++];
+    e->path = path;
+    e->root = root;
+    e->size = (uint64_t)sb->st_size;
+    e->mtime_ns = mtime_ns(sb);
+    return NG_OK;
+}
+
+/* Remembers that the folder DIR could not be read: what the index has of
+ * the stories below it must stay. */
+static ng_status_t add_failed_dir(update_t *u, const char *dir)
+{
+    if (u->n_failed == u->cap_failed) {
+        size_t cap = u->cap_failed ? u->cap_failed * 2 : 8;
+        char **grown = realloc(u->failed_dirs, cap * sizeof *grown);
+        if (!grown)
+            return NG_NO_MEMORY;
+        u->failed_dirs = grown;
+        u->cap_failed = cap;
     }
-    free(why);
-    if (story->repaired) {
-        warn(w, abs_path, "text repaired: invalid UTF-8 or control "
-                          "characters replaced");
-        w->counts->repaired++;
-    }
-    char *id = ng_index_story_id(w->root, abs_path);
-    if (!id) {
-        ng_story_free(story);
-        set_error(w->index, "out of memory");
+    if (!(u->failed_dirs[u->n_failed] = strdup(dir)))
         return NG_NO_MEMORY;
-    }
-    st = ng_index_add_story(w->index, id, abs_path, story);
-    if (st == NG_OK) {
-        w->counts->stories++;
-        w->counts->paragraphs += story->n_paragraphs ? (unsigned)story->n_paragraphs : 1;
-    }
-    free(id);
-    ng_story_free(story);
-    return st;
+    u->n_failed++;
+    return NG_OK;
 }
 
 static int has_txt_extension(const char *name)
@@ -362,16 +443,16 @@ static int visible(const struct dirent *entry)
     return entry->d_name[0] != '.';
 }
 
-/* Indexes the story files below the folder DIR, in name order so that runs
+/* Collects the story files below the folder DIR, in name order so that runs
  * are repeatable. */
-static ng_status_t walk_folder(walk_t *w, const char *dir)
+static ng_status_t walk_folder(update_t *u, const char *dir, size_t root)
 {
     struct dirent **names;
     int n = scandir(dir, &names, visible, alphasort);
     if (n < 0) {
-        warn(w, dir, strerror(errno));
-        w->counts->skipped++;
-        return NG_OK;
+        warn(u, dir, strerror(errno));
+        u->counts->skipped++;
+        return add_failed_dir(u, dir);
     }
     ng_status_t st = NG_OK;
     for (int i = 0; i < n; i++) {
@@ -380,20 +461,21 @@ static ng_status_t walk_folder(walk_t *w, const char *dir)
         if (st == NG_OK &&
             asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0) {
             path = NULL;
-            set_error(w->index, "out of memory");
             st = NG_NO_MEMORY;
         }
         if (st == NG_OK && lstat(path, &sb) == 0) {
             if (S_ISDIR(sb.st_mode)) {
-                st = walk_folder(w, path);
+                st = walk_folder(u, path, root);
             } else if (has_txt_extension(names[i]->d_name)) {
                 /* Links to files are followed; links to folders are not,
                  * which keeps the walk free of loops. */
                 if (S_ISLNK(sb.st_mode) && stat(path, &sb) != 0) {
-                    warn(w, path, strerror(errno));
-                    w->counts->skipped++;
+                    warn(u, path, strerror(errno));
+                    u->counts->skipped++;
                 } else if (S_ISREG(sb.st_mode)) {
-                    st = index_file(w, path);
+                    st = add_entry(u, path, root, &sb);
+                    if (st == NG_OK)
+                        path = NULL;
                 }
             }
         }
@@ -404,17 +486,195 @@ static ng_status_t walk_folder(walk_t *w, const char *dir)
     return st;
 }
 
-/* Adds ABS_PATH to the index's remembered roots unless already there. */
-static ng_status_t remember_root(ng_index_t *index, const char *abs_path)
+static int by_path_then_root(const void *a, const void *b)
+{
+    const entry_t *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    if (c)
+        return c;
+    return x->root < y->root ? -1 : x->root > y->root;
+}
+
+/* Non-zero if PATH is DIR or lies below it. */
+static int is_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* ------------------------------------------------------------------ */
+/* Updating                                                            */
+
+/* Commits when a batch is full. */
+static ng_status_t count_change(update_t *u)
+{
+    unsigned batch = u->run->batch ? u->run->batch : 1000;
+    if (++u->changes < batch)
+        return NG_OK;
+    u->changes = 0;
+    return ng_index_commit(u->index);
+}
+
+/*
+ * Indexes the story file E (its content DATA, LEN bytes, with content hash
+ * HASH) under its id, replacing REPLACED's story when not NULL, and records
+ * its state.  REPLACED is not used after the state is recorded (that may
+ * move it).  A story that cannot be understood is skipped.  Sets *INDEXED
+ * when it was.
+ */
+static ng_status_t index_entry(update_t *u, const entry_t *e, const char *data,
+                               size_t len, uint64_t hash,
+                               const ng_filestate_t *replaced, int *indexed)
+{
+    ng_story_t *story = NULL;
+    char *why = NULL;
+    *indexed = 0;
+    ng_status_t st = ng_story_parse(data, len,
+                                    (time_t)(e->mtime_ns / 1000000000),
+                                    &story, &why);
+    if (st == NG_NO_MEMORY) {
+        free(why);
+        return st;
+    }
+    if (st != NG_OK) {
+        warn(u, e->path, why ? why : ng_status_to_string(st));
+        free(why);
+        u->counts->skipped++;
+        return NG_OK;
+    }
+    free(why);
+    if (story->repaired) {
+        warn(u, e->path, "text repaired: invalid UTF-8 or control "
+                         "characters replaced");
+        u->counts->repaired++;
+    }
+    char *id = ng_index_story_id(u->roots[e->root], e->path);
+    if (!id) {
+        ng_story_free(story);
+        return NG_NO_MEMORY;
+    }
+    /* A story that moved had another id: its old paragraphs go first. */
+    if (replaced && strcmp(replaced->story_id, id) != 0)
+        st = remove_story(u->index, replaced);
+    if (st == NG_OK)
+        st = ng_index_add_story(u->index, id, e->path, story);
+    if (st == NG_OK) {
+        u->counts->paragraphs += story->n_paragraphs ? (unsigned)story->n_paragraphs : 1;
+        ng_filestate_t *state = ng_filestates_put(u->index->states, e->path,
+                                                  id, e->size, e->mtime_ns,
+                                                  hash);
+        st = state ? write_state(u->index, state) : NG_NO_MEMORY;
+        if (state)
+            state->seen = 1;
+    }
+    if (st == NG_OK) {
+        *indexed = 1;
+        st = count_change(u);
+    }
+    free(id);
+    ng_story_free(story);
+    return st;
+}
+
+/* Reads the file of entry E; on failure reports it, counts it as skipped and
+ * returns NG_IO_ERROR. */
+static ng_status_t read_entry(update_t *u, const entry_t *e, char **data,
+                              size_t *len)
+{
+    char *why = NULL;
+    ng_status_t st = ng_story_read_bytes(e->path, data, len, NULL, &why);
+    if (st == NG_IO_ERROR) {
+        warn(u, e->path, why ? why : ng_status_to_string(st));
+        u->counts->skipped++;
+    }
+    free(why);
+    return st;
+}
+
+/* Looks at one story file against what the index records of it.  New files
+ * are left for later (NEW gets a non-zero value), once it is known which
+ * files are gone, so that a moved story is recognised. */
+static ng_status_t check_entry(update_t *u, const entry_t *e, uint64_t *hash,
+                               int *is_new)
+{
+    ng_filestate_t *state = ng_filestates_get(u->index->states, e->path);
+    *is_new = 0;
+    if (state && state->size == e->size && state->mtime_ns == e->mtime_ns) {
+        state->seen = 1;
+        u->counts->unchanged++;
+        return NG_OK;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    ng_status_t st = read_entry(u, e, &data, &len);
+    if (st == NG_IO_ERROR) {
+        /* Unreadable now: keep what the index has. */
+        if (state)
+            state->seen = 1;
+        return NG_OK;
+    }
+    if (st != NG_OK)
+        return st;
+    *hash = ng_filestate_hash(data, len);
+    if (!state) {
+        *is_new = 1;
+    } else if (state->hash == *hash) {
+        /* Touched, not changed: only the record is brought up to date. */
+        state->seen = 1;
+        state->size = e->size;
+        state->mtime_ns = e->mtime_ns;
+        u->counts->unchanged++;
+        st = write_state(u->index, state);
+    } else {
+        int indexed;
+        state->seen = 1;
+        st = index_entry(u, e, data, len, *hash, state, &indexed);
+        if (indexed)
+            u->counts->updated++;
+    }
+    free(data);
+    return st;
+}
+
+/* Non-zero if what the index records of STATE may be dropped when its file
+ * was not seen: it lies below a root that was walked, and not below a folder
+ * that could not be read. */
+static int may_remove(const update_t *u, const ng_filestate_t *state)
+{
+    int walked = 0;
+    for (size_t r = 0; r < u->n_roots && !walked; r++)
+        walked = u->roots[r] && is_under(state->path, u->roots[r]);
+    for (size_t f = 0; f < u->n_failed && walked; f++)
+        if (is_under(state->path, u->failed_dirs[f]))
+            walked = 0;
+    return walked;
+}
+
+/* The place in the index's file states of the unseen one with content
+ * HASH, which a new file with that content takes over, or SIZE_MAX.  (A
+ * place, not a pointer: adding states moves them.) */
+static size_t moved_from(update_t *u, uint64_t hash)
+{
+    size_t n = ng_filestates_count(u->index->states);
+    for (size_t i = 0; i < n; i++) {
+        ng_filestate_t *s = ng_filestates_at(u->index->states, i);
+        if (!s->seen && s->hash == hash && may_remove(u, s))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Adds ROOT to the index's remembered roots unless already there. */
+static ng_status_t remember_root(ng_index_t *index, const char *root)
 {
     char *roots = NULL;
     xc_status_t rc = xc_db_get_metadata(index->db, NG_META_ROOTS, &roots);
     if (rc != XC_OK)
         return db_failed(index, rc);
-    size_t n = strlen(abs_path);
+    size_t n = strlen(root);
     for (const char *p = roots; *p;) {
         size_t len = strcspn(p, "\n");
-        if (len == n && memcmp(p, abs_path, n) == 0) {
+        if (len == n && memcmp(p, root, n) == 0) {
             free(roots);
             return NG_OK;
         }
@@ -423,7 +683,7 @@ static ng_status_t remember_root(ng_index_t *index, const char *abs_path)
     char *updated;
     if (asprintf(&updated, "%s%s%s", roots,
                  *roots && roots[strlen(roots) - 1] != '\n' ? "\n" : "",
-                 abs_path) < 0) {
+                 root) < 0) {
         free(roots);
         return NG_NO_MEMORY;
     }
@@ -433,28 +693,203 @@ static ng_status_t remember_root(ng_index_t *index, const char *abs_path)
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
-ng_status_t ng_index_add_path(ng_index_t *index, const char *path,
-                              ng_index_counts_t *counts,
-                              ng_index_warn_fn warn_fn, void *warn_ctx)
+/* Resolves the roots of the run: the paths given, or the remembered ones. */
+static ng_status_t resolve_roots(update_t *u, char *const *paths,
+                                 size_t n_paths)
 {
-    char *abs_path = realpath(path, NULL);
-    struct stat sb;
-    if (!abs_path || stat(abs_path, &sb) != 0) {
-        set_error(index, "cannot read '%s': %s", path, strerror(errno));
-        free(abs_path);
-        return NG_IO_ERROR;
+    char **remembered = NULL;
+    int given = n_paths > 0;
+    if (!given) {
+        ng_status_t st = ng_index_roots(u->index, &remembered);
+        if (st != NG_OK)
+            return st;
+        while (remembered[n_paths])
+            n_paths++;
+        paths = remembered;
     }
-    if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
-        set_error(index, "cannot read '%s': not a file or folder", path);
-        free(abs_path);
-        return NG_IO_ERROR;
+    u->roots = calloc(n_paths + 1, sizeof *u->roots);
+    ng_status_t st = u->roots ? NG_OK : NG_NO_MEMORY;
+    for (size_t i = 0; st == NG_OK && i < n_paths; i++) {
+        u->n_roots++;
+        u->roots[i] = realpath(paths[i], NULL);
+        if (!u->roots[i]) {
+            char *msg;
+            if (asprintf(&msg, given ? "cannot read: %s"
+                                     : "cannot read (%s): its stories stay "
+                                       "in the index",
+                         strerror(errno)) < 0) {
+                st = NG_NO_MEMORY;
+                break;
+            }
+            warn(u, paths[i], msg);
+            free(msg);
+            if (given)
+                u->counts->bad_paths++;
+        }
     }
-    walk_t w = { index, abs_path, counts, warn_fn, warn_ctx };
-    ng_status_t st = S_ISDIR(sb.st_mode) ? walk_folder(&w, abs_path)
-                                         : index_file(&w, abs_path);
+    for (size_t i = 0; remembered && remembered[i]; i++)
+        free(remembered[i]);
+    free(remembered);
+    return st;
+}
+
+static void update_clear(update_t *u)
+{
+    for (size_t i = 0; i < u->n_roots; i++)
+        free(u->roots[i]);
+    free(u->roots);
+    for (size_t i = 0; i < u->n_entries; i++)
+        free(u->entries[i].path);
+    free(u->entries);
+    for (size_t i = 0; i < u->n_failed; i++)
+        free(u->failed_dirs[i]);
+    free(u->failed_dirs);
+}
+
+static int stopped(const update_t *u)
+{
+    return u->run->stop && *u->run->stop;
+}
+
+/* The body of ng_index_update(), apart from setting up and clearing U. */
+static ng_status_t run_update(update_t *u)
+{
+    ng_index_t *index = u->index;
+    ng_status_t st = load_states(index);
+
+    /* Find every story file first, so that progress has a total and the
+     * same file reached through two roots is indexed once. */
+    for (size_t r = 0; st == NG_OK && r < u->n_roots; r++) {
+        struct stat sb;
+        if (!u->roots[r])
+            continue;
+        if (stat(u->roots[r], &sb) != 0) {
+            warn(u, u->roots[r], strerror(errno));
+            u->counts->bad_paths++;
+            st = add_failed_dir(u, u->roots[r]);
+        } else if (S_ISDIR(sb.st_mode)) {
+            st = walk_folder(u, u->roots[r], r);
+        } else if (S_ISREG(sb.st_mode)) {
+            char *path = strdup(u->roots[r]);
+            st = path ? add_entry(u, path, r, &sb) : NG_NO_MEMORY;
+            if (st != NG_OK)
+                free(path);
+        } else {
+            warn(u, u->roots[r], "not a file or folder");
+            u->counts->bad_paths++;
+        }
+    }
+    if (st != NG_OK)
+        return st;
+    qsort(u->entries, u->n_entries, sizeof *u->entries, by_path_then_root);
+
+    /* Known files first; new ones are kept for when it is known which
+     * files are gone. */
+    uint64_t *new_hashes = calloc(u->n_entries + 1, sizeof *new_hashes);
+    size_t *new_entries = calloc(u->n_entries + 1, sizeof *new_entries);
+    size_t n_new = 0, done = 0;
+    if (!new_hashes || !new_entries)
+        st = NG_NO_MEMORY;
+    for (size_t i = 0; st == NG_OK && i < u->n_entries; i++) {
+        if (i > 0 && strcmp(u->entries[i].path, u->entries[i - 1].path) == 0)
+            continue;
+        if (stopped(u)) {
+            st = NG_INTERRUPTED;
+            break;
+        }
+        int is_new;
+        uint64_t hash = 0;
+        st = check_entry(u, &u->entries[i], &hash, &is_new);
+        if (is_new) {
+            new_hashes[n_new] = hash;
+            new_entries[n_new++] = i;
+        } else if (u->run->progress) {
+            u->run->progress(u->run->progress_ctx, ++done, u->n_entries);
+        }
+    }
+    for (size_t k = 0; st == NG_OK && k < n_new; k++) {
+        const entry_t *e = &u->entries[new_entries[k]];
+        if (stopped(u)) {
+            st = NG_INTERRUPTED;
+            break;
+        }
+        char *data = NULL;
+        size_t len = 0;
+        st = read_entry(u, e, &data, &len);
+        if (st == NG_IO_ERROR) {
+            st = NG_OK;
+        } else if (st == NG_OK) {
+            uint64_t hash = ng_filestate_hash(data, len);
+            size_t old = hash == new_hashes[k] ? moved_from(u, hash)
+                                               : SIZE_MAX;
+            ng_filestate_t *replaced = NULL;
+            if (old != SIZE_MAX) {
+                replaced = ng_filestates_at(index->states, old);
+                replaced->seen = 1;
+            }
+            int indexed;
+            st = index_entry(u, e, data, len, hash, replaced, &indexed);
+            if (indexed && replaced)
+                u->counts->updated++;
+            else if (indexed)
+                u->counts->added++;
+            else if (replaced)   /* not understood: the old one may go */
+                ng_filestates_at(index->states, old)->seen = 0;
+            free(data);
+        }
+        if (u->run->progress)
+            u->run->progress(u->run->progress_ctx, ++done, u->n_entries);
+    }
+    free(new_hashes);
+    free(new_entries);
+
+    /* What is gone from the roots walked. */
+    size_t n_states = ng_filestates_count(index->states);
+    for (size_t i = 0; st == NG_OK && i < n_states; i++) {
+        ng_filestate_t *s = ng_filestates_at(index->states, i);
+        if (s->seen || !may_remove(u, s))
+            continue;
+        st = remove_story(index, s);
+        if (st == NG_OK) {
+            s->seen = 1;
+            u->counts->removed++;
+            st = count_change(u);
+        }
+    }
+    return st;
+}
+
+ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
+                            size_t n_paths, const ng_index_run_t *run,
+                            ng_index_counts_t *counts)
+{
+    ng_index_run_t defaults = { 0 };
+    update_t u = { 0 };
+    u.index = index;
+    u.run = run ? run : &defaults;
+    u.counts = counts;
+    int given = n_paths > 0;
+
+    ng_status_t st = resolve_roots(&u, paths, n_paths);
     if (st == NG_OK)
-        st = remember_root(index, abs_path);
-    free(abs_path);
+        st = run_update(&u);
+    for (size_t r = 0; given && r < u.n_roots &&
+                       (st == NG_OK || st == NG_INTERRUPTED); r++) {
+        if (u.roots[r]) {
+            ng_status_t rst = remember_root(index, u.roots[r]);
+            if (rst != NG_OK)
+                st = rst;
+        }
+    }
+    /* Even an interrupted run keeps what it did. */
+    if (st == NG_OK || st == NG_INTERRUPTED) {
+        ng_status_t cst = ng_index_commit(index);
+        if (cst != NG_OK)
+            st = cst;
+    }
+    if (st == NG_NO_MEMORY)
+        set_error(index, "out of memory");
+    update_clear(&u);
     return st;
 }
 

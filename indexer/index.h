@@ -9,6 +9,7 @@
 #ifndef NEWSGREP_INDEX_H
 #define NEWSGREP_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -16,42 +17,76 @@
 
 typedef struct ng_index ng_index_t;
 
-/* Counts of one run, added to by each call. */
+/* Counts of one run. */
 typedef struct {
-    unsigned stories;      /* stories indexed */
-    unsigned paragraphs;   /* paragraphs (documents) written */
-    unsigned skipped;      /* files that could not be indexed */
+    unsigned added;        /* new stories indexed */
+    unsigned updated;      /* changed or moved stories indexed again */
+    unsigned removed;      /* stories whose file is gone */
+    unsigned unchanged;    /* stories left as they were */
+    unsigned skipped;      /* files that could not be read or understood */
     unsigned repaired;     /* stories whose text had to be repaired */
+    unsigned paragraphs;   /* paragraphs (documents) written */
+    unsigned bad_paths;    /* paths given that could not be read at all */
 } ng_index_counts_t;
 
 /* Told about each file skipped or repaired: PATH and a lowercase reason. */
 typedef void (*ng_index_warn_fn)(void *ctx, const char *path,
                                  const char *message);
 
+/* Told how far a run has come: DONE of TOTAL story files looked at. */
+typedef void (*ng_index_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct {
+    ng_index_warn_fn warn;            /* may be NULL */
+    void *warn_ctx;
+    ng_index_progress_fn progress;    /* may be NULL */
+    void *progress_ctx;
+    /* When not NULL and set non-zero (by a signal handler), the run stops
+     * after the story at hand, commits what is done and returns
+     * NG_INTERRUPTED. */
+    const volatile sig_atomic_t *stop;
+    unsigned batch;                   /* stories per commit; 0: 1000 */
+} ng_index_run_t;
+
 /*
  * Opens the index at DB_PATH for writing, creating it (and its folder) if
  * missing.  LANGUAGE names the stemmer for a new index; NULL means the
  * index's own language, or English for a new one.  Asking an existing index
  * for another language than it was built with is NG_BAD_ARGUMENT (rebuild it
- * instead).  Returns NG_OK with the handle in *OUT, or NG_INDEX_LOCKED,
- * NG_INDEX_CORRUPT, NG_UNKNOWN_LANGUAGE, NG_NO_MEMORY, NG_INDEX_ERROR, with a
- * message in *ERROR (caller frees).
+ * instead).  Returns NG_OK with the handle in *OUT, or NG_INDEX_LOCKED (when
+ * another process is writing it), NG_INDEX_CORRUPT, NG_UNKNOWN_LANGUAGE,
+ * NG_NO_MEMORY, NG_INDEX_ERROR, with a message in *ERROR (caller frees).
  */
 ng_status_t ng_index_open(const char *db_path, const char *language,
                           ng_index_t **out, char **error);
 
 /*
- * Indexes PATH, a story file or a folder searched recursively for "*.txt"
- * files (hidden files and folders are left out; symbolic links to files are
- * followed, to folders not), and remembers PATH as a root of the index.
- * A file that cannot be read or parsed is skipped and reported through WARN,
- * and the rest go on.  Returns NG_OK even when files were skipped (see
- * COUNTS), NG_IO_ERROR if PATH itself cannot be read, or an index error; the
- * message is then on the handle (ng_index_error()).
+ * Brings the index up to date with PATHS (N_PATHS story files or folders),
+ * or, when N_PATHS is 0, with the roots it remembers.  Folders are searched
+ * recursively for "*.txt" files; hidden files and folders are left out, and
+ * links to files are followed, to folders not.  Each path given is
+ * remembered as a root.
+ *
+ * New files are indexed; a file whose size or modification time changed is
+ * read, and indexed again only if its content changed; a new file with the
+ * content of a file that is gone is the same story moved, indexed under its
+ * new place and counted as updated; stories whose file is gone from a root
+ * are removed.  A file that cannot be read or understood is reported through
+ * RUN->warn and counted as skipped, and what the index had of it is kept; so
+ * is everything below a folder that cannot be read, or below a remembered
+ * root that is gone.
+ *
+ * Work is committed every RUN->batch stories and at the end, together with
+ * what the index records of each file (filestate.h), so that a run killed at
+ * any moment leaves an index that opens, and the next run finishes the job.
+ *
+ * Returns NG_OK (COUNTS tells what was done, skipped, or could not be read),
+ * NG_INTERRUPTED when RUN->stop was set, or an index error with the message
+ * on the handle (ng_index_error()).
  */
-ng_status_t ng_index_add_path(ng_index_t *index, const char *path,
-                              ng_index_counts_t *counts,
-                              ng_index_warn_fn warn, void *warn_ctx);
+ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
+                            size_t n_paths, const ng_index_run_t *run,
+                            ng_index_counts_t *counts);
 
 /*
  * Indexes STORY under ID, read from the file ABS_PATH, replacing any story

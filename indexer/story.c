@@ -590,16 +590,14 @@ static int read_all(int fd, size_t size_hint, char **data, size_t *len)
     return 0;
 }
 
-ng_status_t ng_story_read_file(const char *path, ng_story_t **out,
-                               char **error)
+ng_status_t ng_story_read_bytes(const char *path, char **data, size_t *len,
+                                struct stat *sb, char **error)
 {
     struct stat st;
-    char *data = NULL;
-    size_t len = 0;
     int fd, err;
-    ng_status_t status;
 
-    *out = NULL;
+    *data = NULL;
+    *len = 0;
     if (error)
         *error = NULL;
     /* O_NONBLOCK keeps open() from waiting for a writer on a FIFO; the
@@ -620,12 +618,28 @@ ng_status_t ng_story_read_file(const char *path, ng_story_t **out,
         close(fd);
         return fail(NG_IO_ERROR, error, "file too large");
     }
-    err = read_all(fd, (size_t)st.st_size, &data, &len);
+    err = read_all(fd, (size_t)st.st_size, data, len);
     close(fd);
     if (err == ENOMEM)
         return NG_NO_MEMORY;
     if (err != 0)
         return io_error(error, "cannot read", err);
+    if (sb)
+        *sb = st;
+    return NG_OK;
+}
+
+ng_status_t ng_story_read_file(const char *path, ng_story_t **out,
+                               char **error)
+{
+    struct stat st;
+    char *data = NULL;
+    size_t len = 0;
+
+    *out = NULL;
+    ng_status_t status = ng_story_read_bytes(path, &data, &len, &st, error);
+    if (status != NG_OK)
+        return status;
     status = ng_story_parse(data, len, st.st_mtime, out, error);
     free(data);
     return status;

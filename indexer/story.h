@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "status.h"
 
@@ -68,6 +69,15 @@ ng_status_t ng_story_parse(const char *buf, size_t len, time_t mtime,
  */
 ng_status_t ng_story_read_file(const char *path, ng_story_t **out,
                                char **error);
+
+/*
+ * Reads the whole file at PATH into *DATA (newly allocated, caller frees;
+ * not NUL-terminated) and *LEN, and its status into *SB when SB is not NULL,
+ * from the same open file.  Returns NG_IO_ERROR if the file cannot be read or
+ * is not a regular file (the reason in *ERROR), or NG_NO_MEMORY.
+ */
+ng_status_t ng_story_read_bytes(const char *path, char **data, size_t *len,
+                                struct stat *sb, char **error);
 
 /* Frees STORY and everything it holds; NULL is allowed. */
 void ng_story_free(ng_story_t *story);

@@ -446,6 +446,52 @@ xc_status_t xc_db_set_metadata(xc_db_t *db, const char *key,
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 
+xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
+                                xc_metadata_fn fn, void *ctx)
+{
+    if (!db || !prefix || !fn)
+        return XC_INVALID;
+    try {
+        for (Xapian::TermIterator k = db->db->metadata_keys_begin(prefix);
+             k != db->db->metadata_keys_end(prefix); ++k) {
+            const std::string key = *k;
+            const std::string value = db->db->get_metadata(key);
+            if (fn(ctx, key.c_str(), value.c_str()))
+                break;
+        }
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
+xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
+                              unsigned long *out)
+{
+    if (!db || !out)
+        return XC_INVALID;
+    try {
+        unsigned long n = 0;
+        if (!first_bytes) {
+            for (Xapian::TermIterator t = db->db->allterms_begin();
+                 t != db->db->allterms_end(); ++t)
+                n++;
+        } else {
+            /* One walk per leading byte keeps the walk to those terms. */
+            for (const char *b = first_bytes; *b; b++) {
+                const std::string prefix(1, *b);
+                for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+                     t != db->db->allterms_end(prefix); ++t)
+                    n++;
+            }
+        }
+        *out = n;
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
 xc_doc_t *xc_doc_new(void)
 {
     try {

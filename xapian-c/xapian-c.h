@@ -99,6 +99,25 @@ xc_status_t xc_db_get_metadata(xc_db_t *db, const char *key, char **value);
 xc_status_t xc_db_set_metadata(xc_db_t *db, const char *key,
                                const char *value);
 
+/*
+ * Calls FN(CTX, KEY, VALUE) for each metadata key that starts with PREFIX,
+ * in key order, with the value (both NUL-terminated and borrowed for the
+ * call only).  FN returns 0 to go on, non-zero to stop (then XC_OK is
+ * returned all the same).
+ */
+typedef int (*xc_metadata_fn)(void *ctx, const char *key, const char *value);
+xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
+                                xc_metadata_fn fn, void *ctx);
+
+/*
+ * The number of distinct terms of DB that start with one of the bytes of
+ * FIRST_BYTES (for example "abc...z0123456789" for the unprefixed words), or
+ * of all terms when FIRST_BYTES is NULL, through *OUT.  It walks the term
+ * list, so it takes time in proportion to the vocabulary.
+ */
+xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
+                              unsigned long *out);
+
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 

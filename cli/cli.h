@@ -1,0 +1,43 @@
+/*
+ * cli.h: what the command line's parts share: the options, the exit codes
+ * and the one function that prints diagnostics.
+ */
+#ifndef NEWSGREP_CLI_H
+#define NEWSGREP_CLI_H
+
+#include <stddef.h>
+
+/* Exit codes, as grep's: a script can rely on them. */
+#define EXIT_MATCH 0
+#define EXIT_NO_MATCH 1
+#define EXIT_TROUBLE 2
+
+typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
+
+typedef struct {
+    const char *db;           /* --db */
+    const char *language;     /* --language */
+    unsigned max_hits;        /* -n */
+    color_mode_t color;       /* --color */
+    int json;                 /* --json */
+    int quiet;                /* -q */
+    int wait;                 /* --wait: wait for another indexer */
+    int watch;                /* --watch: keep indexing as stories land */
+    unsigned settle_ms;       /* --settle: quiet time before a watch run */
+} cli_options_t;
+
+/* Prints "newsgrep: MESSAGE" and a newline on stderr. */
+void cli_complain(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* "newsgrep index": brings the index at DB_PATH up to date with PATHS (or
+ * its remembered roots) and, with --watch, keeps it so.  Returns an exit
+ * code. */
+int cli_index(const char *db_path, const cli_options_t *opts,
+              char *const *paths, size_t n_paths);
+
+/* "newsgrep stats": prints what the index at DB_PATH holds.  Returns an
+ * exit code. */
+int cli_stats(const char *db_path, const cli_options_t *opts);
+
+#endif

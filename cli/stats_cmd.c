@@ -1,0 +1,117 @@
+/*
+ * stats_cmd.c: "newsgrep stats": what an index holds and where.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "filestate.h"
+#include "schema.h"
+#include "status.h"
+#include "xapian-c.h"
+
+static int count_state(void *ctx, const char *key, const char *value)
+{
+    (void)key;
+    if (*value)
+        (*(unsigned long *)ctx)++;
+    return 0;
+}
+
+/* Bytes the files of the index folder DIR take on disk. */
+static unsigned long long disk_usage(const char *dir)
+{
+    unsigned long long total = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char *path;
+        struct stat sb;
+        if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+            break;
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+            total += (unsigned long long)sb.st_blocks * 512;
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
+int cli_stats(const char *db_path, const cli_options_t *opts)
+{
+    (void)opts;
+    xc_db_t *db = NULL;
+    char *error = NULL;
+    xc_status_t rc = xc_db_open(db_path, XC_OPEN_READ, &db, &error);
+    if (rc != XC_OK) {
+        cli_complain("cannot open index '%s': %s", db_path,
+                     error ? error : xc_status_to_string(rc));
+        free(error);
+        return EXIT_TROUBLE;
+    }
+    /* Unprefixed terms are the words: every term whose first byte is not
+     * an upper-case ASCII letter (schema.h). */
+    char word_starts[256];
+    size_t n = 0;
+    for (int b = 1; b < 256; b++)
+        if (b < 'A' || b > 'Z')
+            word_starts[n++] = (char)b;
+    word_starts[n] = '\0';
+
+    unsigned paragraphs = 0;
+    unsigned long stories = 0, words = 0;
+    char *roots = NULL, *updated = NULL, *language = NULL;
+    rc = xc_db_doc_count(db, &paragraphs);
+    if (rc == XC_OK)
+        rc = xc_db_metadata_list(db, NG_FILESTATE_KEY_PREFIX, count_state,
+                                 &stories);
+    if (rc == XC_OK)
+        rc = xc_db_count_terms(db, word_starts, &words);
+    if (rc == XC_OK)
+        rc = xc_db_get_metadata(db, NG_META_ROOTS, &roots);
+    if (rc == XC_OK)
+        rc = xc_db_get_metadata(db, NG_META_UPDATED, &updated);
+    if (rc == XC_OK)
+        rc = xc_db_get_metadata(db, NG_META_LANGUAGE, &language);
+    if (rc != XC_OK) {
+        cli_complain("cannot read index '%s': %s", db_path, xc_db_error(db));
+        free(roots);
+        free(updated);
+        free(language);
+        xc_db_close(db);
+        return EXIT_TROUBLE;
+    }
+    char when[64] = "never";
+    if (*updated) {
+        time_t t = (time_t)strtoll(updated, NULL, 10);
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+    }
+    printf("index:       %s\n", db_path);
+    printf("stories:     %lu\n", stories);
+    printf("paragraphs:  %u\n", paragraphs);
+    printf("words:       %lu distinct\n", words);
+    printf("size:        %.1f MB\n", disk_usage(db_path) / 1e6);
+    printf("language:    %s\n", *language ? language : "english");
+    printf("updated:     %s\n", when);
+    printf("roots:");
+    if (!*roots)
+        printf("       (none)\n");
+    for (char *save = NULL, *r = strtok_r(roots, "\n", &save); r;
+         r = strtok_r(NULL, "\n", &save))
+        printf("\n  %s", r);
+    printf("%s", *roots ? "\n" : "");
+    free(roots);
+    free(updated);
+    free(language);
+    xc_db_close(db);
+    return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
+}

@@ -24,6 +24,7 @@ typedef struct {
     int wait;                 /* --wait: wait for another indexer */
     int watch;                /* --watch: keep indexing as stories land */
     unsigned settle_ms;       /* --settle: quiet time before a watch run */
+    unsigned batch;           /* --batch: stories per commit */
 } cli_options_t;
 
 /* Prints "newsgrep: MESSAGE" and a newline on stderr. */

@@ -128,7 +128,8 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     }
 
     progress_t progress = { now(), 0, 0 };
-    ng_index_run_t run = { on_skip, NULL, NULL, NULL, &stop_signal, 0 };
+    ng_index_run_t run = { on_skip, NULL, NULL, NULL, &stop_signal,
+                           opts->batch };
     if (!opts->quiet && isatty(STDERR_FILENO)) {
         run.progress = on_progress;
         run.progress_ctx = &progress;

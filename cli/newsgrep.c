@@ -88,6 +88,7 @@ static const char index_usage_text[] =
     "      --watch          keep running and index stories as they land\n"
     "      --settle MS      with --watch, wait until the roots have been\n"
     "                       quiet this long before indexing (default 1000)\n"
+    "      --batch N        commit every N stories (default 1000)\n"
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -95,7 +96,7 @@ static const char index_usage_text[] =
     "could not be written, 128+N when stopped by signal N.\n";
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
-       OPT_SETTLE };
+       OPT_SETTLE, OPT_BATCH };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -107,6 +108,7 @@ static const struct option long_options[] = {
     { "wait", no_argument, NULL, OPT_WAIT },
     { "watch", no_argument, NULL, OPT_WATCH },
     { "settle", required_argument, NULL, OPT_SETTLE },
+    { "batch", required_argument, NULL, OPT_BATCH },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -171,6 +173,10 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
         case OPT_WATCH: opts->watch = 1; break;
         case OPT_SETTLE:
             if (!parse_count("--settle", optarg, &opts->settle_ms))
+                return EXIT_TROUBLE;
+            break;
+        case OPT_BATCH:
+            if (!parse_count("--batch", optarg, &opts->batch))
                 return EXIT_TROUBLE;
             break;
         case 'h':
@@ -338,7 +344,7 @@ static int takes_value(const char *arg)
 {
     return strcmp(arg, "-n") == 0 || strcmp(arg, "--max-count") == 0 ||
            strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0 ||
-           strcmp(arg, "--settle") == 0;
+           strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0;
 }
 
 /*

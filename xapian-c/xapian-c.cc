@@ -738,6 +738,17 @@ xc_query_t *xc_query_or(const xc_query_t *a, const xc_query_t *b)
     return both;
 }
 
+xc_query_t *xc_query_match_all(void)
+{
+    try {
+        xc_query_t *all = new xc_query_t();
+        all->query = Xapian::Query::MatchAll;
+        return all;
+    } catch (...) {
+        return NULL;
+    }
+}
+
 int xc_query_is_empty(const xc_query_t *query)
 {
     return !query || query->query.empty();

@@ -196,6 +196,10 @@ void xc_query_free(xc_query_t *query);
  */
 xc_query_t *xc_query_or(const xc_query_t *a, const xc_query_t *b);
 
+/* A query that matches every document, all with the same weight; NULL if
+ * memory ran out. */
+xc_query_t *xc_query_match_all(void);
+
 /* Non-zero if QUERY matches nothing by construction (an empty query). */
 int xc_query_is_empty(const xc_query_t *query);
 

@@ -1,0 +1,32 @@
+# newsgrep index --watch: stories that land in a root are indexed after a
+# short quiet time, and SIGINT stops it cleanly.
+. "$(dirname "$0")/lib.sh"
+
+plan 4
+mkdir -p "$T/news"
+cp "$CORPUS"/2025-06-05-trump-xi-call.txt "$T/news/"
+"$NG" --db "$T/db" index --watch --settle 200 "$T/news" 2> "$T/watch.err" &
+pid=$!
+
+# waits_for WORD: polls a search until WORD is found, for up to 10 s.
+waits_for() {
+    local i
+    for i in $(seq 1 100); do
+        "$NG" --db "$T/db" "$1" > /dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+check "the first run indexed the root" waits_for tariffs
+printf 'Walrus News\n\nA walrus was seen in the harbour.\n' > "$T/news/walrus.txt"
+check "a new story is indexed while watching" waits_for walrus
+mkdir -p "$T/news/later"
+printf 'Narwhal News\n\nA narwhal too.\n' > "$T/news/later/narwhal.txt"
+check "a story in a new folder is indexed too" waits_for narwhal
+kill -INT $pid
+wait $pid
+status=$?
+check "SIGINT stops watching cleanly (exit $status)" \
+    sh -c "[ $status -eq 0 ] && grep -q 'stopped watching' '$T/watch.err'"
+finish

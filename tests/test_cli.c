@@ -434,6 +434,28 @@ static void test_reindex_remembered_roots(void **state)
     tu_run_free(&r);
 }
 
+static void test_stats(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng(f, "stats", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "stories:     4\n"));
+    assert_non_null(strstr(r.out, "paragraphs:  9\n"));
+    assert_non_null(strstr(r.out, "language:    english\n"));
+    assert_non_null(strstr(r.out, f->db));
+    /* The root, absolute, and a size and a time of update. */
+    assert_non_null(strstr(r.out, "/news\n"));
+    assert_non_null(strstr(r.out, " MB\n"));
+    assert_null(strstr(r.out, "updated:     never"));
+    tu_run_free(&r);
+    /* No index: an error naming it. */
+    r = ng(f, "--db", "/nonexistent/index", "stats", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/nonexistent/index"));
+    tu_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +470,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_search_builds_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_location, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex_remembered_roots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -591,44 +591,37 @@ static ng_status_t read_entry(update_t *u, const entry_t *e, char **data,
     return st;
 }
 
-/* Looks at one story file against what the index records of it.  New files
- * are left for later (NEW gets a non-zero value), once it is known which
+/* Looks at one story file against what the index records of it.  A new
+ * file is only noted (*IS_NEW): it is read later, once it is known which
  * files are gone, so that a moved story is recognised. */
-static ng_status_t check_entry(update_t *u, const entry_t *e, uint64_t *hash,
-                               int *is_new)
+static ng_status_t check_entry(update_t *u, const entry_t *e, int *is_new)
 {
     ng_filestate_t *state = ng_filestates_get(u->index->states, e->path);
-    *is_new = 0;
-    if (state && state->size == e->size && state->mtime_ns == e->mtime_ns) {
-        state->seen = 1;
+    *is_new = state == NULL;
+    if (!state)
+        return NG_OK;
+    state->seen = 1;
+    if (state->size == e->size && state->mtime_ns == e->mtime_ns) {
         u->counts->unchanged++;
         return NG_OK;
     }
     char *data = NULL;
     size_t len = 0;
     ng_status_t st = read_entry(u, e, &data, &len);
-    if (st == NG_IO_ERROR) {
-        /* Unreadable now: keep what the index has. */
-        if (state)
-            state->seen = 1;
-        return NG_OK;
-    }
+    if (st == NG_IO_ERROR)
+        return NG_OK;   /* unreadable now: keep what the index has */
     if (st != NG_OK)
         return st;
-    *hash = ng_filestate_hash(data, len);
-    if (!state) {
-        *is_new = 1;
-    } else if (state->hash == *hash) {
+    uint64_t hash = ng_filestate_hash(data, len);
+    if (state->hash == hash) {
         /* Touched, not changed: only the record is brought up to date. */
-        state->seen = 1;
         state->size = e->size;
         state->mtime_ns = e->mtime_ns;
         u->counts->unchanged++;
         st = write_state(u->index, state);
     } else {
         int indexed;
-        state->seen = 1;
-        st = index_entry(u, e, data, len, *hash, state, &indexed);
+        st = index_entry(u, e, data, len, hash, state, &indexed);
         if (indexed)
             u->counts->updated++;
     }
@@ -650,18 +643,57 @@ static int may_remove(const update_t *u, const ng_filestate_t *state)
     return walked;
 }
 
-/* The place in the index's file states of the unseen one with content
- * HASH, which a new file with that content takes over, or SIZE_MAX.  (A
- * place, not a pointer: adding states moves them.) */
-static size_t moved_from(update_t *u, uint64_t hash)
+/* The files that are gone (unseen states that may be removed), by content
+ * hash, for recognising moved stories: pairs of hash and place in the
+ * index's file states.  (A place, not a pointer: adding states moves
+ * them.) */
+typedef struct {
+    uint64_t hash;
+    size_t place;
+} gone_t;
+
+static int by_hash(const void *a, const void *b)
 {
-    size_t n = ng_filestates_count(u->index->states);
+    uint64_t x = ((const gone_t *)a)->hash, y = ((const gone_t *)b)->hash;
+    return x < y ? -1 : x > y;
+}
+
+/* Lists the gone files into *GONE (caller frees), sorted by hash. */
+static ng_status_t list_gone(update_t *u, gone_t **gone, size_t *n_gone)
+{
+    size_t n = ng_filestates_count(u->index->states), k = 0;
+    *gone = malloc((n + 1) * sizeof **gone);
+    if (!*gone)
+        return NG_NO_MEMORY;
     for (size_t i = 0; i < n; i++) {
         ng_filestate_t *s = ng_filestates_at(u->index->states, i);
-        if (!s->seen && s->hash == hash && may_remove(u, s))
-            return i;
+        if (!s->seen && may_remove(u, s)) {
+            (*gone)[k].hash = s->hash;
+            (*gone)[k++].place = i;
+        }
     }
-    return SIZE_MAX;
+    qsort(*gone, k, sizeof **gone, by_hash);
+    *n_gone = k;
+    return NG_OK;
+}
+
+/* The state of a gone file with content HASH, not yet taken over by another
+ * new file, or NULL. */
+static ng_filestate_t *moved_from(update_t *u, const gone_t *gone,
+                                  size_t n_gone, uint64_t hash)
+{
+    gone_t key = { hash, 0 };
+    const gone_t *hit = bsearch(&key, gone, n_gone, sizeof *gone, by_hash);
+    if (!hit)
+        return NULL;
+    while (hit > gone && hit[-1].hash == hash)
+        hit--;
+    for (; hit < gone + n_gone && hit->hash == hash; hit++) {
+        ng_filestate_t *s = ng_filestates_at(u->index->states, hit->place);
+        if (!s->seen)
+            return s;
+    }
+    return NULL;
 }
 
 /* Adds ROOT to the index's remembered roots unless already there. */
@@ -785,11 +817,10 @@ static ng_status_t run_update(update_t *u)
 
     /* Known files first; new ones are kept for when it is known which
      * files are gone. */
-    uint64_t *new_hashes = calloc(u->n_entries + 1, sizeof *new_hashes);
     size_t *new_entries = calloc(u->n_entries + 1, sizeof *new_entries);
     size_t n_new = 0, done = 0;
-    if (!new_hashes || !new_entries)
-        st = NG_NO_MEMORY;
+    if (!new_entries)
+        return NG_NO_MEMORY;
     for (size_t i = 0; st == NG_OK && i < u->n_entries; i++) {
         if (i > 0 && strcmp(u->entries[i].path, u->entries[i - 1].path) == 0)
             continue;
@@ -798,15 +829,16 @@ static ng_status_t run_update(update_t *u)
             break;
         }
         int is_new;
-        uint64_t hash = 0;
-        st = check_entry(u, &u->entries[i], &hash, &is_new);
-        if (is_new) {
-            new_hashes[n_new] = hash;
+        st = check_entry(u, &u->entries[i], &is_new);
+        if (is_new)
             new_entries[n_new++] = i;
-        } else if (u->run->progress) {
+        else if (u->run->progress)
             u->run->progress(u->run->progress_ctx, ++done, u->n_entries);
-        }
     }
+    gone_t *gone = NULL;
+    size_t n_gone = 0;
+    if (st == NG_OK && n_new > 0)
+        st = list_gone(u, &gone, &n_gone);
     for (size_t k = 0; st == NG_OK && k < n_new; k++) {
         const entry_t *e = &u->entries[new_entries[k]];
         if (stopped(u)) {
@@ -820,27 +852,26 @@ static ng_status_t run_update(update_t *u)
             st = NG_OK;
         } else if (st == NG_OK) {
             uint64_t hash = ng_filestate_hash(data, len);
-            size_t old = hash == new_hashes[k] ? moved_from(u, hash)
-                                               : SIZE_MAX;
-            ng_filestate_t *replaced = NULL;
-            if (old != SIZE_MAX) {
-                replaced = ng_filestates_at(index->states, old);
-                replaced->seen = 1;
+            ng_filestate_t *old = moved_from(u, gone, n_gone, hash);
+            size_t place = 0;
+            if (old) {
+                old->seen = 1;
+                place = (size_t)(old - ng_filestates_at(index->states, 0));
             }
             int indexed;
-            st = index_entry(u, e, data, len, hash, replaced, &indexed);
-            if (indexed && replaced)
+            st = index_entry(u, e, data, len, hash, old, &indexed);
+            if (indexed && old)
                 u->counts->updated++;
             else if (indexed)
                 u->counts->added++;
-            else if (replaced)   /* not understood: the old one may go */
-                ng_filestates_at(index->states, old)->seen = 0;
+            else if (old)   /* not understood: the old one may go */
+                ng_filestates_at(index->states, place)->seen = 0;
             free(data);
         }
         if (u->run->progress)
             u->run->progress(u->run->progress_ctx, ++done, u->n_entries);
     }
-    free(new_hashes);
+    free(gone);
     free(new_entries);
 
     /* What is gone from the roots walked. */

@@ -303,7 +303,7 @@ ng_status_t ng_index_add_story(ng_index_t *index, const char *id,
 /* ------------------------------------------------------------------ */
 /* File states                                                         */
 
-/* Loads what the index records of each file into INDEX->states. */
+/* Adds one record to INDEX->states. */
 static int load_state(void *ctx, const char *key, const char *value)
 {
     ng_index_t *index = ctx;
@@ -313,12 +313,15 @@ static int load_state(void *ctx, const char *key, const char *value)
     return index->load_failed;
 }
 
-static ng_status_t load_states(ng_index_t *index)
+/* Starts INDEX->states afresh, with every record when ALL is non-zero. */
+static ng_status_t load_states(ng_index_t *index, int all)
 {
     ng_filestates_free(index->states);
     index->states = ng_filestates_new();
     if (!index->states)
         return NG_NO_MEMORY;
+    if (!all)
+        return NG_OK;
     index->load_failed = 0;
     xc_status_t rc = xc_db_metadata_list(index->db, NG_FILESTATE_KEY_PREFIX,
                                          load_state, index);
@@ -330,6 +333,22 @@ static ng_status_t load_states(ng_index_t *index)
         return NG_INDEX_CORRUPT;
     }
     return NG_OK;
+}
+
+/* Loads what the index records of the file PATH alone, if anything: a run
+ * over single files need not read the records of all the others. */
+static ng_status_t load_state_of(ng_index_t *index, const char *path)
+{
+    char key[NG_FILESTATE_KEY_MAX];
+    char *value = NULL;
+    ng_filestate_key(path, key);
+    xc_status_t rc = xc_db_get_metadata(index->db, key, &value);
+    if (rc != XC_OK)
+        return db_failed(index, rc);
+    ng_status_t st = *value ? ng_filestates_decode(index->states, value)
+                            : NG_OK;
+    free(value);
+    return st;
 }
 
 /* Records STATE in the index. */
@@ -724,10 +743,12 @@ static ng_status_t remember_root(ng_index_t *index, const char *root)
     xc_status_t rc = xc_db_get_metadata(index->db, NG_META_ROOTS, &roots);
     if (rc != XC_OK)
         return db_failed(index, rc);
+    /* Nothing to add if ROOT is a remembered root or lies below one. */
     size_t n = strlen(root);
     for (const char *p = roots; *p;) {
         size_t len = strcspn(p, "\n");
-        if (len == n && memcmp(p, root, n) == 0) {
+        if (len <= n && memcmp(p, root, len) == 0 &&
+            (root[len] == '\0' || root[len] == '/')) {
             free(roots);
             return NG_OK;
         }
@@ -808,7 +829,16 @@ static int stopped(const update_t *u)
 static ng_status_t run_update(update_t *u)
 {
     ng_index_t *index = u->index;
-    ng_status_t st = load_states(index);
+    int only_files = 1;
+    for (size_t r = 0; r < u->n_roots && only_files; r++) {
+        struct stat sb;
+        only_files = !u->roots[r] ||
+                     (stat(u->roots[r], &sb) == 0 && S_ISREG(sb.st_mode));
+    }
+    ng_status_t st = load_states(index, !only_files);
+    for (size_t r = 0; only_files && st == NG_OK && r < u->n_roots; r++)
+        if (u->roots[r])
+            st = load_state_of(index, u->roots[r]);
 
     /* Find every story file first, so that progress has a total and the
      * same file reached through two roots is indexed once. */

@@ -252,6 +252,31 @@ static void test_interrupted_run_keeps_its_work(void **state)
     assert_int_equal(doc_count(f), 4);
 }
 
+static void test_single_file_given(void **state)
+{
+    fixture_t *f = *state;
+    update(f, 1, NULL, NG_OK);
+    char *path = tu_write_file(f->news, "e.txt", "Echo\n\nEmu paragraph.\n");
+    ng_index_t *index = NULL;
+    char *error = NULL;
+    assert_int_equal(ng_index_open(f->db, NULL, &index, &error), NG_OK);
+    ng_index_counts_t c = { 0 };
+    assert_int_equal(ng_index_update(index, &path, 1, NULL, &c), NG_OK);
+    /* Only that file is looked at; nothing else is removed. */
+    assert_counts(c, 1, 0, 0, 0, 0);
+    /* It lies below a remembered root, so it is not remembered itself. */
+    char **roots = NULL;
+    assert_int_equal(ng_index_roots(index, &roots), NG_OK);
+    assert_non_null(roots[0]);
+    assert_null(roots[1]);
+    free(roots[0]);
+    free(roots);
+    ng_index_close(index);
+    assert_int_equal(doc_count(f), 5);
+    assert_int_equal(story_paragraphs(f, "news/e"), 1);
+    free(path);
+}
+
 static void test_second_writer_is_locked(void **state)
 {
     fixture_t *f = *state;
@@ -281,6 +306,7 @@ int main(void)
         T(test_unreadable_story_is_kept),
         T(test_vanished_root_keeps_its_stories),
         T(test_interrupted_run_keeps_its_work),
+        T(test_single_file_given),
         T(test_second_writer_is_locked),
 #undef T
     };

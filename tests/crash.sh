@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 rounds=${NEWSGREP_CRASH_ROUNDS:-10}
-plan $((rounds * 4 + 1))
+plan $((rounds * 4 + 4))
 
 make_stories "$T/orig" 8
 count=$(find "$T/orig" -name '*.txt' | wc -l)
@@ -65,6 +65,23 @@ converges() {
     index "$1" 2>/dev/null && "$NG_DUMP" "$1" > "$T/got.dump" &&
         cmp -s "$2" "$T/got.dump"
 }
+
+# SIGTERM (as SIGINT): the run stops after the story at hand, keeps what it
+# did, says so, and exits with 128 + 15.
+fresh_tree
+rm -rf "$T/db"
+"$NG" --db "$T/db" index -q --batch 20 "$T/news" 2> "$T/term.err" &
+pid=$!
+sleep "$(awk -v b="$build" 'BEGIN { printf "%.3f", b / 3 }')"
+kill -TERM $pid
+wait $pid
+status=$?
+check "SIGTERM: exit $status with a message" \
+    sh -c "[ $status -eq 143 ] && grep -q 'stopped by' '$T/term.err'"
+check "SIGTERM: what was done is kept" \
+    sh -c "'$NG_DUMP' '$T/db' | grep -q ."
+check "SIGTERM: the next run matches a clean build" \
+    converges "$T/db" "$T/ref.dump"
 
 for round in $(seq 1 "$rounds"); do
     # During a first build.

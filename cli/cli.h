@@ -11,6 +11,7 @@
 #define EXIT_MATCH 0
 #define EXIT_NO_MATCH 1
 #define EXIT_TROUBLE 2
+#define EXIT_SKIPPED 3   /* index: done, but some files were skipped */
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
 

@@ -138,7 +138,8 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     ng_status_t st = ng_index_update(index, paths, n_paths, &run, &c);
     if (progress.shown)
         fputs("\r\033[K", stderr);
-    int rc = c.bad_paths ? EXIT_TROUBLE : EXIT_MATCH;
+    int rc = c.bad_paths ? EXIT_TROUBLE
+                         : c.skipped ? EXIT_SKIPPED : EXIT_MATCH;
     if (st == NG_INTERRUPTED) {
         cli_complain("stopped by %s: what was done is saved; run 'newsgrep "
                      "index' again to finish", strsignal(stop_signal));
@@ -281,7 +282,7 @@ static int watch(const char *db_path, const cli_options_t *opts)
         if (pending && !stop_signal && now() - last_event >= settle) {
             pending = 0;
             rc = update_once(db_path, opts, NULL, 0);
-            if (rc != EXIT_MATCH && !stop_signal)
+            if (rc == EXIT_TROUBLE && !stop_signal)
                 cli_complain("the update failed; still watching");
         }
     }
@@ -296,7 +297,7 @@ int cli_index(const char *db_path, const cli_options_t *opts,
 {
     catch_signals();
     int rc = update_once(db_path, opts, paths, n_paths);
-    if (!opts->watch || rc != EXIT_MATCH)
+    if (!opts->watch || (rc != EXIT_MATCH && rc != EXIT_SKIPPED))
         return rc;
     return watch(db_path, opts);
 }

@@ -92,8 +92,9 @@ static const char index_usage_text[] =
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "\n"
-    "Exit status: 0 on success, 2 if a PATH could not be read or the index\n"
-    "could not be written, 128+N when stopped by signal N.\n";
+    "Exit status: 0 on success, 3 if some files were skipped (each named on\n"
+    "stderr), 2 if a PATH could not be read or the index could not be\n"
+    "written, 128+N when stopped by signal N.\n";
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH };
@@ -235,7 +236,7 @@ static int build_first_index(const char *db_path, const cli_options_t *opts)
     quiet.watch = 0;
     int rc = cli_index(db_path, &quiet, &corpus, 1);
     free(corpus);
-    return rc == EXIT_MATCH;
+    return rc == EXIT_MATCH || rc == EXIT_SKIPPED;
 }
 
 /* Joins WORDS with spaces into one query; NULL if memory ran out. */

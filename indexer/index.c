@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "filestate.h"
+#include "formats.h"
 #include "index.h"
 #include "schema.h"
 #include "stemmer.h"
@@ -79,6 +80,22 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
         return ng_status_from_xc(rc);
     }
     int is_new = stored[0] == '\0';
+    if (!is_new) {
+        char *schema = NULL;
+        rc = xc_db_get_metadata(index->db, NG_META_SCHEMA, &schema);
+        if (rc == XC_OK && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
+            if (error && asprintf(error, "the index was made by another "
+                                  "version of newsgrep (schema %s, not %s): "
+                                  "remove it to rebuild", schema,
+                                  NG_SCHEMA_VERSION) < 0)
+                *error = NULL;
+            free(schema);
+            free(stored);
+            ng_index_close(index);
+            return NG_INDEX_CORRUPT;
+        }
+        free(schema);
+    }
     const char *want = language ? language
                                 : (is_new ? NG_DEFAULT_LANGUAGE : stored);
     ng_status_t st = ng_stemmer_new(want, &index->stemmer);
@@ -133,6 +150,30 @@ ng_status_t ng_index_commit(ng_index_t *index)
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
+/* The extensions of the files a folder is searched for; any of them may be
+ * followed by ".gz". */
+static const char *const story_extensions[] = {
+    ".txt", ".text", ".htm", ".html", ".xhtml", ".xml", ".rss", ".atom",
+    ".rdf", ".json", ".jsonl", ".ndjson",
+};
+
+/* The length of NAME's story extension (with ".gz" when there is one), or 0
+ * if it has none. */
+static size_t story_extension_len(const char *name)
+{
+    size_t n = strlen(name), gz = 0;
+    if (n > 3 && strcasecmp(name + n - 3, ".gz") == 0)
+        gz = 3;
+    for (size_t i = 0; i < sizeof story_extensions / sizeof *story_extensions;
+         i++) {
+        size_t e = strlen(story_extensions[i]);
+        if (n > e + gz &&
+            strncasecmp(name + n - gz - e, story_extensions[i], e) == 0)
+            return e + gz;
+    }
+    return 0;
+}
+
 char *ng_index_story_id(const char *root, const char *abs_path)
 {
     size_t root_len = strlen(root);
@@ -155,9 +196,7 @@ char *ng_index_story_id(const char *root, const char *abs_path)
     while (base > root && base[-1] != '/')
         base--;
 
-    size_t rel_len = strlen(rel);
-    if (rel_len > 4 && strcasecmp(rel + rel_len - 4, ".txt") == 0)
-        rel_len -= 4;
+    size_t rel_len = strlen(rel) - story_extension_len(rel);
     char *id = NULL;
     if (*base) {
         if (asprintf(&id, "%s/%.*s", base, (int)rel_len, rel) < 0)
@@ -220,9 +259,9 @@ static char *paragraph_data(const char *id, const char *abs_path,
 
 /* Builds and writes the document of paragraph NUMBER of a story. */
 static ng_status_t add_paragraph(ng_index_t *index, const char *id,
-                                 const char *abs_path, const ng_story_t *story,
-                                 unsigned number, const char *text,
-                                 size_t len)
+                                 const char *abs_path, const char *file_term,
+                                 const ng_story_t *story, unsigned number,
+                                 const char *text, size_t len)
 {
     xc_doc_t *doc = xc_doc_new();
     char *unique = NULL, *data = NULL;
@@ -238,11 +277,12 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
         ng_terms_story_fields(id, story->date, story->source, &doc_sink,
                               doc) != NG_OK)
         goto done;
-    if (asprintf(&unique, "%s%s#%u", NG_PREFIX_UNIQUE, id, number) < 0) {
-        unique = NULL;
-        goto done;
-    }
-    if (xc_doc_add_boolean_term(doc, unique, strlen(unique)) != XC_OK)
+    char number_text[16];
+    snprintf(number_text, sizeof number_text, "#%u", number);
+    unique = ng_terms_id_term(NG_PREFIX_UNIQUE, id, number_text);
+    if (!unique ||
+        xc_doc_add_boolean_term(doc, unique, strlen(unique)) != XC_OK ||
+        xc_doc_add_boolean_term(doc, file_term, strlen(file_term)) != XC_OK)
         goto done;
 
     char date[9] = "";
@@ -273,11 +313,14 @@ done:
     return st;
 }
 
-ng_status_t ng_index_add_story(ng_index_t *index, const char *id,
-                               const char *abs_path, const ng_story_t *story)
+/* Indexes STORY under ID, read from the file ABS_PATH (whose paragraphs all
+ * carry FILE_TERM), replacing any story with that id. */
+static ng_status_t add_story(ng_index_t *index, const char *id,
+                             const char *abs_path, const char *file_term,
+                             const ng_story_t *story)
 {
-    char *story_term;
-    if (asprintf(&story_term, "%s%s", NG_PREFIX_STORY, id) < 0)
+    char *story_term = ng_terms_id_term(NG_PREFIX_STORY, id, "");
+    if (!story_term)
         return NG_NO_MEMORY;
     xc_status_t rc = xc_db_delete_by_term(index->db, story_term);
     free(story_term);
@@ -287,10 +330,10 @@ ng_status_t ng_index_add_story(ng_index_t *index, const char *id,
     /* A story that is only a headline is kept as one passage holding it, so
      * that it can still be found. */
     if (story->n_paragraphs == 0)
-        return add_paragraph(index, id, abs_path, story, 1, story->title,
-                             strlen(story->title));
+        return add_paragraph(index, id, abs_path, file_term, story, 1,
+                             story->title, strlen(story->title));
     for (size_t i = 0; i < story->n_paragraphs; i++) {
-        ng_status_t st = add_paragraph(index, id, abs_path, story,
+        ng_status_t st = add_paragraph(index, id, abs_path, file_term, story,
                                        (unsigned)(i + 1),
                                        story->paragraphs[i].text,
                                        story->paragraphs[i].len);
@@ -364,19 +407,24 @@ static ng_status_t write_state(ng_index_t *index, const ng_filestate_t *state)
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
-/* Deletes the story STATE describes and the record of its file. */
-static ng_status_t remove_story(ng_index_t *index, const ng_filestate_t *state)
+/* Deletes every story read from the file at PATH. */
+static ng_status_t delete_file_stories(ng_index_t *index, const char *path)
+{
+    char term[NG_TERMS_FILE_TERM_MAX];
+    ng_terms_file_term(path, term);
+    xc_status_t rc = xc_db_delete_by_term(index->db, term);
+    return rc == XC_OK ? NG_OK : db_failed(index, rc);
+}
+
+/* Deletes the stories of the file STATE describes and the record of it. */
+static ng_status_t remove_file(ng_index_t *index, const ng_filestate_t *state)
 {
     char key[NG_FILESTATE_KEY_MAX];
-    char *story_term;
-    if (asprintf(&story_term, "%s%s", NG_PREFIX_STORY, state->story_id) < 0)
-        return NG_NO_MEMORY;
-    xc_status_t rc = xc_db_delete_by_term(index->db, story_term);
-    free(story_term);
-    if (rc != XC_OK)
-        return db_failed(index, rc);
+    ng_status_t st = delete_file_stories(index, state->path);
+    if (st != NG_OK)
+        return st;
     ng_filestate_key(state->path, key);
-    rc = xc_db_set_metadata(index->db, key, "");
+    xc_status_t rc = xc_db_set_metadata(index->db, key, "");
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
@@ -452,10 +500,9 @@ static ng_status_t add_failed_dir(update_t *u, const char *dir)
     return NG_OK;
 }
 
-static int has_txt_extension(const char *name)
+static int is_story_file_name(const char *name)
 {
-    size_t n = strlen(name);
-    return n > 4 && strcasecmp(name + n - 4, ".txt") == 0;
+    return story_extension_len(name) > 0;
 }
 
 /*
@@ -481,7 +528,7 @@ static ng_status_t walk_folder(update_t *u, int dir_fd, const char *dir,
         if (e->d_name[0] == '.')
             continue;
         int is_dir = e->d_type == DT_DIR;
-        int is_txt = has_txt_extension(e->d_name);
+        int is_txt = is_story_file_name(e->d_name);
         if (!is_dir && !is_txt && e->d_type != DT_UNKNOWN)
             continue;
         struct stat sb;
@@ -555,64 +602,119 @@ static ng_status_t count_change(update_t *u)
     return ng_index_commit(u->index);
 }
 
+/* What one file's stories are handed to, as ng_formats_read() finds them. */
+typedef struct {
+    update_t *u;
+    const entry_t *e;
+    const ng_filestate_t *replaced;
+    char file_term[NG_TERMS_FILE_TERM_MAX];
+    char *first_id;           /* the id of the file's first story */
+    unsigned stories;
+    ng_status_t status;       /* the first failure, which stops the file */
+} file_job_t;
+
+static void on_format_warning(void *ctx, const char *message)
+{
+    file_job_t *job = ctx;
+    warn(job->u, job->e->path, message);
+}
+
+/* Indexes one story of the file.  The file's old stories are deleted when
+ * its first new one arrives, so a file that turns out unreadable keeps what
+ * the index had of it. */
+static int on_file_story(void *ctx, const char *own_id, ng_story_t *story)
+{
+    file_job_t *job = ctx;
+    update_t *u = job->u;
+    ng_status_t st = NG_OK;
+    if (job->stories == 0) {
+        if (job->replaced)
+            st = delete_file_stories(u->index, job->replaced->path);
+        if (st == NG_OK && (!job->replaced ||
+                            strcmp(job->replaced->path, job->e->path) != 0))
+            st = delete_file_stories(u->index, job->e->path);
+    }
+    char *id = own_id ? strdup(own_id)
+                      : ng_index_story_id(u->roots[job->e->root], job->e->path);
+    if (st == NG_OK && !id)
+        st = NG_NO_MEMORY;
+    if (st == NG_OK && story->repaired) {
+        warn(u, job->e->path, "text repaired: invalid UTF-8 or control "
+                              "characters replaced");
+        u->counts->repaired++;
+    }
+    if (st == NG_OK)
+        st = add_story(u->index, id, job->e->path, job->file_term, story);
+    if (st == NG_OK) {
+        u->counts->paragraphs += story->n_paragraphs ? (unsigned)story->n_paragraphs : 1;
+        if (job->stories++ == 0) {
+            job->first_id = id;
+            id = NULL;
+        }
+    }
+    free(id);
+    ng_story_free(story);
+    job->status = st;
+    return st != NG_OK;
+}
+
 /*
- * Indexes the story file E (its content DATA, LEN bytes, with content hash
- * HASH) under its id, replacing REPLACED's story when not NULL, and records
- * its state.  REPLACED is not used after the state is recorded (that may
- * move it).  A story that cannot be understood is skipped.  Sets *INDEXED
- * when it was.
+ * Indexes the stories of the file E (its content DATA, LEN bytes, with
+ * content hash HASH), in whatever format it is, replacing what the index had
+ * of it, or of REPLACED (a file it was moved from) when not NULL, and records
+ * its state.  A file that cannot be understood, or holds no story, is
+ * skipped and what the index had of it is kept.  Sets *INDEXED when it was
+ * indexed.  REPLACED is not used after the state is recorded (that may move
+ * it).
  */
 static ng_status_t index_entry(update_t *u, const entry_t *e, const char *data,
                                size_t len, uint64_t hash,
                                const ng_filestate_t *replaced, int *indexed)
 {
-    ng_story_t *story = NULL;
+    file_job_t job = { u, e, replaced, "", NULL, 0, NG_OK };
     char *why = NULL;
     *indexed = 0;
-    ng_status_t st = ng_story_parse(data, len,
-                                    (time_t)(e->mtime_ns / 1000000000),
-                                    &story, &why);
-    if (st == NG_NO_MEMORY) {
-        free(why);
-        return st;
+    ng_terms_file_term(e->path, job.file_term);
+    ng_status_t st = ng_formats_read(data, len,
+                                     (time_t)(e->mtime_ns / 1000000000),
+                                     on_file_story, &job, on_format_warning,
+                                     &job, &why);
+    if (st == NG_INTERRUPTED)
+        st = job.status;
+    if (st == NG_OK && job.stories == 0) {
+        st = NG_BAD_INPUT;
+        if (!why)
+            why = strdup("no story in it");
     }
-    if (st != NG_OK) {
+    if (st == NG_BAD_INPUT) {
         warn(u, e->path, why ? why : ng_status_to_string(st));
-        free(why);
         u->counts->skipped++;
-        return NG_OK;
-    }
-    free(why);
-    if (story->repaired) {
-        warn(u, e->path, "text repaired: invalid UTF-8 or control "
-                         "characters replaced");
-        u->counts->repaired++;
-    }
-    char *id = ng_index_story_id(u->roots[e->root], e->path);
-    if (!id) {
-        ng_story_free(story);
-        return NG_NO_MEMORY;
-    }
-    /* A story that moved had another id: its old paragraphs go first. */
-    if (replaced && strcmp(replaced->story_id, id) != 0)
-        st = remove_story(u->index, replaced);
-    if (st == NG_OK)
-        st = ng_index_add_story(u->index, id, e->path, story);
-    if (st == NG_OK) {
-        u->counts->paragraphs += story->n_paragraphs ? (unsigned)story->n_paragraphs : 1;
-        ng_filestate_t *state = ng_filestates_put(u->index->states, e->path,
-                                                  id, e->size, e->mtime_ns,
-                                                  hash);
-        st = state ? write_state(u->index, state) : NG_NO_MEMORY;
+        st = NG_OK;
+    } else if (st == NG_OK) {
+        /* A moved file's record goes with its old path. */
+        if (replaced && strcmp(replaced->path, e->path) != 0) {
+            char key[NG_FILESTATE_KEY_MAX];
+            ng_filestate_key(replaced->path, key);
+            xc_status_t rc = xc_db_set_metadata(u->index->db, key, "");
+            if (rc != XC_OK)
+                st = db_failed(u->index, rc);
+        }
+        ng_filestate_t *state = NULL;
+        if (st == NG_OK) {
+            state = ng_filestates_put(u->index->states, e->path,
+                                      job.first_id, e->size, e->mtime_ns,
+                                      hash);
+            st = state ? write_state(u->index, state) : NG_NO_MEMORY;
+        }
         if (state)
             state->seen = 1;
+        if (st == NG_OK) {
+            *indexed = 1;
+            st = count_change(u);
+        }
     }
-    if (st == NG_OK) {
-        *indexed = 1;
-        st = count_change(u);
-    }
-    free(id);
-    ng_story_free(story);
+    free(why);
+    free(job.first_id);
     return st;
 }
 
@@ -871,7 +973,9 @@ static ng_status_t run_update(update_t *u)
     }
     if (st != NG_OK)
         return st;
-    qsort(u->entries, u->n_entries, sizeof *u->entries, by_path_then_root);
+    if (u->n_entries > 0)
+        qsort(u->entries, u->n_entries, sizeof *u->entries,
+              by_path_then_root);
 
     /* Known files first; new ones are kept for when it is known which
      * files are gone. */
@@ -938,7 +1042,7 @@ static ng_status_t run_update(update_t *u)
         ng_filestate_t *s = ng_filestates_at(index->states, i);
         if (s->seen || !may_remove(u, s))
             continue;
-        st = remove_story(index, s);
+        st = remove_file(index, s);
         if (st == NG_OK) {
             s->seen = 1;
             u->counts->removed++;

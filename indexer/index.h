@@ -63,9 +63,12 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
 /*
  * Brings the index up to date with PATHS (N_PATHS story files or folders),
  * or, when N_PATHS is 0, with the roots it remembers.  Folders are searched
- * recursively for "*.txt" files; hidden files and folders are left out, and
- * links to files are followed, to folders not.  Each path given is
- * remembered as a root.
+ * recursively for story files: names ending in .txt, .text, .htm, .html,
+ * .xhtml, .xml, .rss, .atom, .rdf, .json, .jsonl or .ndjson, each possibly
+ * followed by .gz; a file given by itself is read whatever its name.  The
+ * format of each (formats.h) is told by its content.  Hidden files and
+ * folders are left out, and links to files are followed, to folders not.
+ * Each path given is remembered as a root, unless it lies below one.
  *
  * New files are indexed; a file whose size or modification time changed is
  * read, and indexed again only if its content changed; a new file with the
@@ -89,13 +92,6 @@ ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
                             ng_index_counts_t *counts);
 
 /*
- * Indexes STORY under ID, read from the file ABS_PATH, replacing any story
- * with that id.  Returns NG_OK or an error with the message on the handle.
- */
-ng_status_t ng_index_add_story(ng_index_t *index, const char *id,
-                               const char *abs_path, const ng_story_t *story);
-
-/*
  * The remembered roots, as a NULL-terminated array of absolute paths
  * (caller frees each and the array), through *ROOTS.
  */
@@ -113,9 +109,9 @@ const char *ng_index_error(const ng_index_t *index);
 void ng_index_close(ng_index_t *index);
 
 /*
- * The story id of the file at ABS_PATH found under ROOT (both absolute, as
- * schema.h defines it): ROOT's last component, "/", the path below ROOT,
- * without a ".txt" extension.  When ABS_PATH equals ROOT (a file given by
+ * The story id of the one-story file at ABS_PATH found under ROOT (both
+ * absolute, as schema.h defines it): ROOT's last component, "/", the path
+ * below ROOT, without its story extension (".txt", ".html.gz"...).  When ABS_PATH equals ROOT (a file given by
  * itself), its parent folder is taken as the root.  Newly allocated; NULL if
  * memory ran out.
  */

@@ -6,12 +6,16 @@
  * item of a feed or a line of an export) with a headline, an optional date,
  * an optional source URL, and paragraphs numbered from 1.
  *
- * Story ids.  A story found under a folder given to "newsgrep index" is named
- * by the folder's own name and the file's path below it, without the ".txt"
- * extension: the folder "corpus" and its file "trade/tariffs.txt" give the id
- * "corpus/trade/tariffs".  A file given by itself is named as if its parent
- * folder had been given.  Ids are stable across runs and machines, readable,
- * and do not depend on the current directory.
+ * Story ids.  A story that has an id of its own keeps it: a feed item's
+ * guid (or link), a JSON Lines record's "id".  A file that holds one story
+ * (plain text, HTML) found under a folder given to "newsgrep index" is named
+ * by the folder's own name and the file's path below it, without its
+ * extensions (".txt", ".html", ".gz"...): the folder "corpus" and its file
+ * "trade/tariffs.txt" give the id "corpus/trade/tariffs".  A file given by
+ * itself is named as if its parent folder had been given.  Ids are stable
+ * across runs and machines, readable, and do not depend on the current
+ * directory.  In terms, an id longer than 200 bytes is replaced by "#" and a
+ * hash of it (terms.h).
  *
  * Terms (prefixes follow Xapian's conventions where one exists):
  *
@@ -25,6 +29,8 @@
  *   Q<id>#<n>    unique id of paragraph N of story ID (boolean);
  *   XS<id>       every paragraph of story ID (boolean): replace or delete a
  *                whole story with one term;
+ *   XF<hash>     every paragraph read from one file, by a hash of its path
+ *                (boolean): replace or delete all of a file's stories;
  *   H<host>      the source URL's host name, lower case, without "www."
  *                (boolean; searchable as source:host);
  *   D<YYYYMMDD>, M<YYYYMM>, Y<YYYY>   the story's date (boolean).
@@ -41,6 +47,8 @@
  *
  * Metadata keys:
  *
+ *   newsgrep.file.<hash>  what the index records of one story file, by a
+ *                       hash of its path (filestate.h);
  *   newsgrep.schema     NG_SCHEMA_VERSION, set when the index is created;
  *   newsgrep.language   the stemming language the index was built with;
  *   newsgrep.roots      the folders and files indexed, absolute, one a line;
@@ -50,13 +58,14 @@
 #ifndef NEWSGREP_SCHEMA_H
 #define NEWSGREP_SCHEMA_H
 
-#define NG_SCHEMA_VERSION "1"
+#define NG_SCHEMA_VERSION "2"
 
 #define NG_PREFIX_STEM       "Z"
 #define NG_PREFIX_TITLE      "S"
 #define NG_PREFIX_TITLE_STEM "ZS"
 #define NG_PREFIX_UNIQUE     "Q"
 #define NG_PREFIX_STORY      "XS"
+#define NG_PREFIX_FILE       "XF"
 #define NG_PREFIX_HOST       "H"
 #define NG_PREFIX_DAY        "D"
 #define NG_PREFIX_MONTH      "M"

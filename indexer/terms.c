@@ -1,6 +1,8 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,6 +10,8 @@
 #include "schema.h"
 #include "terms.h"
 #include "tokenizer.h"
+
+#include <xxhash.h>
 
 /* The longest term we build: prefix, word or stem, and room to spare.  Xapian
  * rejects terms over about 245 bytes. */
@@ -124,11 +128,37 @@ char *ng_terms_url_host(const char *url)
     return host;
 }
 
+/* Xapian refuses terms over 245 bytes; ids longer than this are hashed. */
+#define ID_TERM_MAX 200
+
+char *ng_terms_id_term(const char *prefix, const char *id, const char *suffix)
+{
+    char *term;
+    int n;
+    if (strlen(id) <= ID_TERM_MAX)
+        n = asprintf(&term, "%s%s%s", prefix, id, suffix);
+    else
+        n = asprintf(&term, "%s#%016" PRIx64 "%s", prefix,
+                     (uint64_t)XXH3_64bits(id, strlen(id)), suffix);
+    return n < 0 ? NULL : term;
+}
+
+void ng_terms_file_term(const char *path, char *term)
+{
+    snprintf(term, NG_TERMS_FILE_TERM_MAX, "%s%016" PRIx64, NG_PREFIX_FILE,
+             (uint64_t)XXH3_64bits(path, strlen(path)));
+}
+
 ng_status_t ng_terms_story_fields(const char *story_id, const char *date,
                                   const char *source,
                                   const ng_term_sink_t *sink, void *ctx)
 {
-    if (add_boolean(sink, ctx, NG_PREFIX_STORY, story_id, strlen(story_id)))
+    char *story_term = ng_terms_id_term(NG_PREFIX_STORY, story_id, "");
+    if (!story_term)
+        return NG_NO_MEMORY;
+    int rc = sink->boolean(ctx, story_term, strlen(story_term));
+    free(story_term);
+    if (rc)
         return NG_NO_MEMORY;
     if (is_iso_date(date)) {
         char ymd[9];
@@ -145,9 +175,10 @@ ng_status_t ng_terms_story_fields(const char *story_id, const char *date,
         char *host = ng_terms_url_host(source);
         if (!host)
             return NG_OK;
-        int rc = add_boolean(sink, ctx, NG_PREFIX_HOST, host, strlen(host));
+        int stopped = add_boolean(sink, ctx, NG_PREFIX_HOST, host,
+                                  strlen(host));
         free(host);
-        if (rc)
+        if (stopped)
             return NG_NO_MEMORY;
     }
     return NG_OK;

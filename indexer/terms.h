@@ -48,6 +48,19 @@ ng_status_t ng_terms_story_fields(const char *story_id, const char *date,
                                   const ng_term_sink_t *sink, void *ctx);
 
 /*
+ * The term PREFIX ID SUFFIX, newly allocated (caller frees), or NULL if
+ * memory ran out.  An id too long for a Xapian term (feed guids can be long
+ * URLs) is replaced by "#" and a 64-bit hash of it, so every id has a term.
+ */
+char *ng_terms_id_term(const char *prefix, const char *id, const char *suffix);
+
+/* The boolean term of every paragraph read from the file PATH: "XF" and a
+ * hash of the path, into TERM, which must hold NG_TERMS_FILE_TERM_MAX
+ * bytes.  Cannot fail. */
+#define NG_TERMS_FILE_TERM_MAX 24
+void ng_terms_file_term(const char *path, char *term);
+
+/*
  * The host name of URL, lower case, without a leading "www.", as a newly
  * allocated string (caller frees); NULL if URL has none ("Reuters", "") or if
  * memory ran out.

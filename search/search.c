@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -186,22 +187,30 @@ ng_status_t ng_search_run(const char *db_path, const char *query,
     attempt_t a = { 0 };
     ng_results_t *results = NULL;
     *error = NULL;
-    xc_status_t rc = xc_db_open(db_path, XC_OPEN_READ, &a.db, error);
-    if (rc != XC_OK)
-        return ng_status_from_xc(rc);
 
+    /* Xapian 1.4 tells a reader that a writer changed the blocks under it
+     * with DatabaseModifiedError, but now and then, when the reader meets
+     * a block already rewritten (while opening, too), with
+     * DatabaseCorruptError ("Expected block N to be level 1", "Db block
+     * overwritten").  Both go away when the index is opened afresh; a real
+     * corruption does not, and is reported after the last try. */
     ng_status_t st = NG_INDEX_MODIFIED;
-    for (int tries = 0; st == NG_INDEX_MODIFIED && tries < MAX_RETRIES;
+    for (int tries = 0; (st == NG_INDEX_MODIFIED || st == NG_INDEX_CORRUPT) &&
+                        tries < MAX_RETRIES;
          tries++) {
         if (tries > 0) {
             attempt_clear(&a);
+            xc_db_close(a.db);
+            a.db = NULL;
             free(*error);
             *error = NULL;
-            rc = xc_db_reopen(a.db);
-            if (rc != XC_OK && rc != XC_MODIFIED) {
-                st = db_error(&a, rc, error);
-                break;
-            }
+            if (st == NG_INDEX_CORRUPT)
+                usleep(20 * 1000);
+        }
+        xc_status_t rc = xc_db_open(db_path, XC_OPEN_READ, &a.db, error);
+        if (rc != XC_OK) {
+            st = ng_status_from_xc(rc);
+            continue;
         }
         ng_results_free(results);
         results = calloc(1, sizeof *results);

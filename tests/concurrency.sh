@@ -31,6 +31,11 @@ while kill -0 $writer_pid 2>/dev/null; do
 done
 wait $writer_pid
 diag "$searches searches while indexing"
+if [ -s "$T/search-errors" ]; then
+    sort "$T/search-errors" | uniq -c | head -n 5 | while read -r line; do
+        diag "$line"
+    done
+fi
 check "no search failed ($failed of $searches)" test "$failed" -eq 0 -a "$searches" -gt 20
 check "every index run succeeded" test ! -e "$T/errors"
 

@@ -47,10 +47,24 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What a run skipped or repaired, and why: kept to be listed after the
+ * counts, where it is read, rather than scattered through the progress. */
+typedef struct {
+    char *text;
+    size_t len;
+    FILE *stream;      /* writes into TEXT */
+    unsigned lines;
+} report_t;
+
 static void on_skip(void *ctx, const char *path, const char *message)
 {
-    (void)ctx;
-    cli_complain("'%s': %s", path, message);
+    report_t *r = ctx;
+    if (r->stream) {
+        fprintf(r->stream, "newsgrep: '%s': %s\n", path, message);
+        r->lines++;
+    } else {
+        cli_complain("'%s': %s", path, message);
+    }
 }
 
 /* Progress on a terminal: stories done of the total, rate, time left. */
@@ -128,7 +142,9 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     }
 
     progress_t progress = { now(), 0, 0 };
-    ng_index_run_t run = { on_skip, NULL, NULL, NULL, &stop_signal,
+    report_t report = { NULL, 0, NULL, 0 };
+    report.stream = open_memstream(&report.text, &report.len);
+    ng_index_run_t run = { on_skip, &report, NULL, NULL, &stop_signal,
                            opts->batch };
     if (!opts->quiet && isatty(STDERR_FILENO)) {
         run.progress = on_progress;
@@ -157,6 +173,14 @@ static int update_once(const char *db_path, const cli_options_t *opts,
                 "%u unchanged, %u skipped (%u paragraphs written) in %.2f s\n",
                 c.added, c.updated, c.removed, c.unchanged, c.skipped,
                 c.paragraphs, now() - progress.start);
+    /* Then what was skipped or repaired, and why, one line each; these are
+     * diagnostics, so -q does not silence them. */
+    if (report.stream) {
+        fclose(report.stream);
+        if (report.lines)
+            fputs(report.text, stderr);
+        free(report.text);
+    }
     ng_index_close(index);
     return rc;
 }

@@ -16,7 +16,7 @@
 #include "status.h"
 #include "xapian-c.h"
 
-static int count_state(void *ctx, const char *key, const char *value)
+static int count_file(void *ctx, const char *key, const char *value)
 {
     (void)key;
     if (*value)
@@ -66,12 +66,14 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     word_starts[n] = '\0';
 
     unsigned paragraphs = 0;
-    unsigned long stories = 0, words = 0;
+    unsigned long stories = 0, files = 0, words = 0;
     char *roots = NULL, *updated = NULL, *language = NULL;
     rc = xc_db_doc_count(db, &paragraphs);
     if (rc == XC_OK)
-        rc = xc_db_metadata_list(db, NG_FILESTATE_KEY_PREFIX, count_state,
-                                 &stories);
+        rc = xc_db_count_prefix(db, NG_PREFIX_STORY, &stories);
+    if (rc == XC_OK)
+        rc = xc_db_metadata_list(db, NG_FILESTATE_KEY_PREFIX, count_file,
+                                 &files);
     if (rc == XC_OK)
         rc = xc_db_count_terms(db, word_starts, &words);
     if (rc == XC_OK)
@@ -97,6 +99,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     }
     printf("index:       %s\n", db_path);
     printf("stories:     %lu\n", stories);
+    printf("files:       %lu\n", files);
     printf("paragraphs:  %u\n", paragraphs);
     printf("words:       %lu distinct\n", words);
     printf("size:        %.1f MB\n", disk_usage(db_path) / 1e6);

@@ -492,6 +492,23 @@ xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
     return XC_OK;
 }
 
+xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
+                               unsigned long *out)
+{
+    if (!db || !prefix || !out)
+        return XC_INVALID;
+    try {
+        unsigned long n = 0;
+        for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+             t != db->db->allterms_end(prefix); ++t)
+            n++;
+        *out = n;
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
 xc_doc_t *xc_doc_new(void)
 {
     try {

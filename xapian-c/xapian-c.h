@@ -118,6 +118,11 @@ xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
 xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
                               unsigned long *out);
 
+/* The number of distinct terms of DB that start with PREFIX, through *OUT.
+ * Walks those terms. */
+xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
+                               unsigned long *out);
+
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 

@@ -1,0 +1,73 @@
+# Bad input mixed into a corpus of good stories: each is handled without a
+# crash and without stopping the run, every good story is indexed, and the
+# run ends with the list of what was skipped or repaired and why, and exit
+# status 3 (something was skipped).
+. "$(dirname "$0")/lib.sh"
+
+plan 16
+news=$T/news
+mkdir -p "$news"
+cp "$CORPUS"/*.txt "$news/"
+good=$(ls "$CORPUS"/*.txt | wc -l)
+
+printf 'Broken Bytes\n\nA caf\xc3\xa9 with a broken \xff\xfe byte in otter text.\n' > "$news/invalid-utf8.txt"
+printf 'Latin One\n\nUn caf\xe9 cr\xe8me for the ocelot.\n' > "$news/latin1.txt"
+printf 'Nul Bytes\n\nA pangolin\0 with\0 nul bytes.\n' > "$news/nul.txt"
+head -c 20000 /dev/urandom > "$news/binary.txt"
+printf '\0\0\0\0' >> "$news/binary.txt"
+: > "$news/empty.txt"
+ln -s /proc/self/mem "$news/unreadable.txt"
+ln -s loop-b.txt "$news/loop-a.txt"
+ln -s loop-a.txt "$news/loop-b.txt"
+ln -s . "$news/folder-loop"
+printf 'Zipped Story\n\nA gzipped paragraph about quokkas.\n' | gzip > "$news/zipped.txt.gz"
+printf 'Cut Story\n\nThis one is cut short about wombats.\n' | gzip | head -c 30 > "$news/truncated.txt.gz"
+printf '<html><head><title>Loose Page</title></head><body><p>An unclosed <b>lemur paragraph<p>Another &amp; more' > "$news/malformed.html"
+printf '<?xml version="1.0"?><rss><channel><item><title>Item</title><description>A narwhal item' > "$news/broken-feed.xml"
+cat > "$news/items.rss" <<'FEED'
+<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Wire</title>
+<item><title>Bare Item</title><description>&lt;p&gt;An item about axolotls, with no link nor date.&lt;/p&gt;</description></item>
+</channel></rss>
+FEED
+printf '{"id": "j1", "title": "Good Line", "text": "A capybara line."}\n{"id": "j2", "text": broken\n{"title": "No id", "text": "x"}\n{"id": 3, "text": "A tapir line."}\n' > "$news/lines.jsonl"
+# A 100 MB file without a newline.
+head -c 100000000 /dev/zero | tr '\0' 'a' > "$news/huge.txt"
+
+# Runs the indexer, following its peak memory (VmHWM) while it runs.
+"$NG" --db "$T/db" index "$news" > "$T/out" 2> "$T/err" &
+pid=$!
+peak=0
+while kill -0 $pid 2>/dev/null; do
+    hwm=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null)
+    [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
+    sleep 0.05
+done
+wait $pid
+status=$?
+diag "peak memory $((peak / 1024)) MB"
+sed 's/^/# /' "$T/err"
+
+check "the run ends with exit 3: something was skipped (exit $status)" test $status -eq 3
+# names FILE REASON: the final list names FILE with REASON.
+names() { grep -q "'$news/$1': .*$2" "$T/err"; }
+check "binary file skipped" names binary.txt "binary"
+check "empty file skipped" names empty.txt "empty"
+check "unreadable file skipped" names unreadable.txt "cannot read"
+check "link loop skipped" names loop-a.txt "symbolic links"
+check "truncated gzip skipped" names truncated.txt.gz "truncated gzip"
+check "broken JSON line named" names lines.jsonl "line 2"
+check "invalid UTF-8 repaired and said so" names invalid-utf8.txt "repaired"
+check "the 100 MB file is read in bounded memory (peak $((peak / 1024)) MB)" \
+    test "$peak" -gt 0 -a "$peak" -lt 1000000
+
+finds() { "$NG" --db "$T/db" "$1" > /dev/null 2>&1; }
+check "every good story is indexed" \
+    sh -c "'$NG' --db '$T/db' stats | grep -q 'stories: *$((good + 10))'"
+check "repaired and Latin-1 text is searchable" sh -c "'$NG' --db '$T/db' otter >/dev/null && '$NG' --db '$T/db' ocelot >/dev/null && '$NG' --db '$T/db' pangolin >/dev/null"
+check "gzip story indexed" finds quokkas
+check "malformed HTML recovered" finds lemur
+check "good JSON lines indexed" sh -c "'$NG' --db '$T/db' capybara >/dev/null && '$NG' --db '$T/db' tapir >/dev/null"
+check "feed item without link or date indexed" finds axolotls
+check "a search still works" finds tariffs
+finish

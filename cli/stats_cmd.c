@@ -56,14 +56,6 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
         free(error);
         return EXIT_TROUBLE;
     }
-    /* Unprefixed terms are the words: every term whose first byte is not
-     * an upper-case ASCII letter (schema.h). */
-    char word_starts[256];
-    size_t n = 0;
-    for (int b = 1; b < 256; b++)
-        if (b < 'A' || b > 'Z')
-            word_starts[n++] = (char)b;
-    word_starts[n] = '\0';
 
     unsigned paragraphs = 0;
     unsigned long stories = 0, files = 0, words = 0;
@@ -74,8 +66,16 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     if (rc == XC_OK)
         rc = xc_db_metadata_list(db, NG_FILESTATE_KEY_PREFIX, count_file,
                                  &files);
-    if (rc == XC_OK)
-        rc = xc_db_count_terms(db, word_starts, &words);
+    /* Unprefixed terms are the words: every term whose first byte is not
+     * an upper-case ASCII letter (schema.h). */
+    for (int b = 1; rc == XC_OK && b < 256; b++) {
+        char first[2] = { (char)b, '\0' };
+        unsigned long n = 0;
+        if (b >= 'A' && b <= 'Z')
+            continue;
+        rc = xc_db_count_prefix(db, first, &n);
+        words += n;
+    }
     if (rc == XC_OK)
         rc = xc_db_get_metadata(db, NG_META_ROOTS, &roots);
     if (rc == XC_OK)

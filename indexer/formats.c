@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "formats.h"
+#include "text.h"
 
 /*
  * Decisions formats.h leaves open:
@@ -92,16 +93,6 @@ static int is_ascii_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
         || c == '\v';
-}
-
-/* Decodes the UTF-8 character at S (at most N bytes) into *CP and returns its
- * length, or returns 0 if the bytes there are not well-formed UTF-8. */
-static size_t utf8_char(const char *s, size_t n, utf8proc_int32_t *cp)
-{
-    utf8proc_ssize_t got = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                            (utf8proc_ssize_t)(n < 4 ? n : 4),
-                                            cp);
-    return got > 0 ? (size_t)got : 0;
 }
 
 static int is_unicode_space(utf8proc_int32_t cp)
@@ -190,7 +181,7 @@ static const char *quote(const char *s, size_t n, char *out, size_t size)
 
     while (i < n) {
         utf8proc_int32_t cp;
-        size_t k = utf8_char(s + i, n - i, &cp);
+        size_t k = ng_text_utf8_char(s + i, n - i, &cp);
         if (k == 0 || o + k > max)
             break;
         if (cp < 0x20 || cp == 0x7F || cp == '\'')
@@ -381,7 +372,7 @@ static ng_status_t text_append(text_t *t, const char *s, size_t n)
             cp = c;
             k = 1;
         } else {
-            k = utf8_char(s + i, n - i, &cp);
+            k = ng_text_utf8_char(s + i, n - i, &cp);
             if (k == 0) {
                 cp = 0xFFFD;
                 k = 1;
@@ -523,7 +514,7 @@ static int starts_sentence(const char *s, size_t n)
         return 0;
     if (s[0] == '"' || s[0] == '\'')
         return 1;
-    if (utf8_char(s, n, &cp) == 0)
+    if (ng_text_utf8_char(s, n, &cp) == 0)
         return 0;
     if (cp == 0x201C || cp == 0x2018 || cp == 0x00AB || cp == 0x201E)
         return 1;
@@ -883,21 +874,10 @@ static ng_status_t headline_as_text(ng_story_t *story)
 /* ---------------------------------------------------------------------- */
 /* Dates                                                                    */
 
-static int is_real_date(int year, int month, int day)
-{
-    static const int days[12] = { 31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31 };
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
-        return 0;
-    return day <= days[month - 1] + (month == 2 && leap);
-}
-
 /* Writes "YYYY-MM-DD" to OUT if the date is real; returns whether it is. */
 static int put_date(char out[11], int year, int month, int day)
 {
-    if (!is_real_date(year, month, day))
+    if (!ng_text_real_date(year, month, day))
         return 0;
     out[0] = (char)('0' + year / 1000);
     out[1] = (char)('0' + year / 100 % 10);
@@ -1290,14 +1270,6 @@ static int is_blank_file(const char *data, size_t len)
 /* ---------------------------------------------------------------------- */
 /* Repairing the bytes of HTML and XML                                     */
 
-/* Windows-1252 for bytes 0x80 to 0x9F, as story.c reads them. */
-static const utf8proc_int32_t cp1252_high[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-};
-
 static int is_control_byte(unsigned char c)
 {
     return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
@@ -1328,7 +1300,7 @@ static ng_status_t repair_bytes(const char *data, size_t len, int latin1,
             i++;
             continue;
         }
-        k = utf8_char(data + i, len - i, &cp);
+        k = ng_text_utf8_char(data + i, len - i, &cp);
         if (k == 0) {
             invalid++;
             i++;
@@ -1352,9 +1324,9 @@ static ng_status_t repair_bytes(const char *data, size_t len, int latin1,
             if (c < 0x80) {
                 cp = is_control_byte(c) ? ' ' : c;
             } else if (cp1252) {
-                cp = c < 0xA0 ? cp1252_high[c - 0x80] : c;
+                cp = ng_text_cp1252((unsigned char)c);
             } else {
-                k = utf8_char(data + i, len - i, &cp);
+                k = ng_text_utf8_char(data + i, len - i, &cp);
                 if (k == 0) {
                     k = 1;
                     cp = 0xFFFD;
@@ -1692,11 +1664,11 @@ static const char *const block_tags[] = {
     NULL
 };
 
-/* Appends the text below ROOT (not ROOT's own) to T as inline text: <br>
- * breaks, inline elements join, furniture at LEVEL is left out.  A block
- * element inside (a <div> in a <p> libxml2 did not close) ends the
- * paragraph, as a browser shows it. */
-static ng_status_t inline_text(xmlNodePtr root, text_t *t, int level)
+/* Appends the text below ROOT (not ROOT's own) to T: inline elements join,
+ * <br> breaks, each block element ends a paragraph (also a <div> in a <p>
+ * libxml2 did not close, as a browser shows it), and furniture at LEVEL is
+ * left out. */
+static ng_status_t element_text(xmlNodePtr root, text_t *t, int level)
 {
     walk_t w;
     int descend = 0;
@@ -1715,7 +1687,7 @@ static ng_status_t inline_text(xmlNodePtr root, text_t *t, int level)
                 st = text_br(t);
             else if (is_one_of(n, block_tags))
                 st = text_flush(t);
-            descend = !is_element(n, "br");
+            descend = 1;   /* a <br> has nothing below it */
         }
         if (st != NG_OK)
             return st;
@@ -1723,33 +1695,6 @@ static ng_status_t inline_text(xmlNodePtr root, text_t *t, int level)
     return NG_OK;
 }
 
-/* Appends the text below ROOT to T, a paragraph per block element. */
-static ng_status_t block_text(xmlNodePtr root, text_t *t, int level)
-{
-    walk_t w;
-    int descend = 0;
-
-    for (xmlNodePtr n = walk_start(&w, root); n; n = walk_next(&w, descend)) {
-        ng_status_t st = NG_OK;
-        descend = 0;
-        if (w.leaving) {
-            if (is_one_of(n, block_tags))
-                st = text_flush(t);
-        } else if (is_text(n)) {
-            st = text_append(t, (const char *)n->content,
-                             strlen((const char *)n->content));
-        } else if (n->type == XML_ELEMENT_NODE && !is_furniture(n, level)) {
-            if (is_element(n, "br"))
-                st = text_br(t);
-            else if (is_one_of(n, block_tags))
-                st = text_flush(t);
-            descend = 1;
-        }
-        if (st != NG_OK)
-            return st;
-    }
-    return text_flush(t);
-}
 
 /* Appends the text of each <p> below ROOT to T as a paragraph. */
 static ng_status_t p_text(xmlNodePtr root, text_t *t)
@@ -1763,7 +1708,7 @@ static ng_status_t p_text(xmlNodePtr root, text_t *t)
             || is_furniture(n, SKIP_FULL))
             continue;
         if (is_element(n, "p")) {
-            ng_status_t st = inline_text(n, t, SKIP_FULL);
+            ng_status_t st = element_text(n, t, SKIP_FULL);
             if (st == NG_OK)
                 st = text_flush(t);
             if (st != NG_OK)
@@ -1838,7 +1783,7 @@ static char *node_line(xmlNodePtr n, int *repaired)
 {
     text_t t = { 0 };
 
-    if (inline_text(n, &t, SKIP_TAGS) != NG_OK) {
+    if (element_text(n, &t, SKIP_TAGS) != NG_OK) {
         free(t.buf);
         return NULL;
     }
@@ -1882,7 +1827,7 @@ static ng_status_t html_fragment(const char *s, size_t n, text_t *t)
     if (!doc)
         return text_append(t, s, n);
     t->blank_breaks = 1;
-    st = block_text((xmlNodePtr)doc, t, SKIP_FULL);
+    st = element_text((xmlNodePtr)doc, t, SKIP_FULL);
     t->blank_breaks = blank_breaks;
     xmlFreeDoc(doc);
     return st;
@@ -2136,11 +2081,11 @@ static ng_status_t page_story(reader_t *r, htmlDocPtr doc, ng_story_t *story)
     if (container) {
         st = p_text(container, &t);
         if (st == NG_OK && story->n_paragraphs == 0)
-            st = block_text(container, &t, SKIP_FULL);
+            st = element_text(container, &t, SKIP_FULL);
         if (st == NG_OK && story->n_paragraphs == 0 && container != body)
-            st = block_text(body, &t, SKIP_FULL);
+            st = element_text(body, &t, SKIP_FULL);
         if (st == NG_OK && story->n_paragraphs == 0)
-            st = block_text(body, &t, SKIP_TAGS);
+            st = element_text(body, &t, SKIP_TAGS);
     }
     free(t.buf);
     if (st != NG_OK)
@@ -2363,7 +2308,7 @@ static ng_status_t feed_text(xmlNodePtr n, int atom, text_t *t)
     ng_status_t st;
 
     if (kind == TEXT_XHTML)
-        return block_text(n, t, SKIP_FULL);
+        return element_text(n, t, SKIP_FULL);
     if (kind == TEXT_NONE)
         return NG_OK;
     raw = raw_text(n);

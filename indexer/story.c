@@ -14,6 +14,7 @@
 #include <utf8proc.h>
 
 #include "story.h"
+#include "text.h"
 
 /*
  * Decisions the format in story.h leaves open:
@@ -35,25 +36,6 @@
  *    line), when it starts with "Source:" and has text after it.
  */
 
-/* Windows-1252 for bytes 0x80 to 0x9F; the five bytes it leaves undefined
- * become U+FFFD. */
-static const utf8proc_int32_t cp1252_high[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-};
-
-/* Decodes the UTF-8 character at S (at most N bytes) into *CP and returns its
- * length, or returns 0 if the bytes there are not well-formed UTF-8. */
-static size_t utf8_char(const char *s, size_t n, utf8proc_int32_t *cp)
-{
-    utf8proc_ssize_t got = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                            (utf8proc_ssize_t)(n < 4 ? n : 4),
-                                            cp);
-    return got > 0 ? (size_t)got : 0;
-}
-
 /* Whether the buffer is better read as Windows-1252 than as UTF-8. */
 static int looks_like_cp1252(const char *buf, size_t len)
 {
@@ -61,7 +43,7 @@ static int looks_like_cp1252(const char *buf, size_t len)
     utf8proc_int32_t cp;
 
     while (i < len) {
-        size_t n = utf8_char(buf + i, len - i, &cp);
+        size_t n = ng_text_utf8_char(buf + i, len - i, &cp);
         if (n == 0) {
             invalid++;
             i++;
@@ -111,11 +93,11 @@ static ng_status_t clean_text(const char *buf, size_t len, char **out,
             cp = byte;
             n = 1;
         } else if (cp1252) {
-            cp = byte < 0xA0 ? cp1252_high[byte - 0x80] : byte;
+            cp = ng_text_cp1252(byte);
             n = 1;
             *repaired = 1;
         } else {
-            n = utf8_char(buf + i, len - i, &cp);
+            n = ng_text_utf8_char(buf + i, len - i, &cp);
             if (n == 0) {
                 cp = 0xFFFD;
                 n = 1;
@@ -153,7 +135,7 @@ static size_t space_len(const char *s, size_t n)
         return 1;
     if ((unsigned char)*s < 0x80)
         return 0;
-    len = utf8_char(s, n, &cp);
+    len = ng_text_utf8_char(s, n, &cp);
     if (len == 0)
         return 0;
     switch (utf8proc_category(cp)) {
@@ -288,17 +270,6 @@ static int number(const char *s, size_t n)
     return value;
 }
 
-static int is_real_date(int year, int month, int day)
-{
-    static const int days[12] = { 31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31 };
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-
-    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
-        return 0;
-    return day <= days[month - 1] + (month == 2 && leap);
-}
-
 /* Whether the 10 bytes at S are "YYYY" SEP "MM" SEP "DD" naming a real date;
  * SEP is '-' or '/', the same in both places. */
 static int parse_date(const char *s, char sep)
@@ -306,7 +277,7 @@ static int parse_date(const char *s, char sep)
     if (!is_digits(s, 4) || s[4] != sep || !is_digits(s + 5, 2)
         || s[7] != sep || !is_digits(s + 8, 2))
         return 0;
-    return is_real_date(number(s, 4), number(s + 5, 2), number(s + 8, 2));
+    return ng_text_real_date(number(s, 4), number(s + 5, 2), number(s + 8, 2));
 }
 
 /* Returns a new "YYYY-MM-DD" made from the date at S (as parse_date() accepts

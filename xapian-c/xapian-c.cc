@@ -465,33 +465,6 @@ xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
     return XC_OK;
 }
 
-xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
-                              unsigned long *out)
-{
-    if (!db || !out)
-        return XC_INVALID;
-    try {
-        unsigned long n = 0;
-        if (!first_bytes) {
-            for (Xapian::TermIterator t = db->db->allterms_begin();
-                 t != db->db->allterms_end(); ++t)
-                n++;
-        } else {
-            /* One walk per leading byte keeps the walk to those terms. */
-            for (const char *b = first_bytes; *b; b++) {
-                const std::string prefix(1, *b);
-                for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
-                     t != db->db->allterms_end(prefix); ++t)
-                    n++;
-            }
-        }
-        *out = n;
-    } catch (...) {
-        return fail_current(db);
-    }
-    return XC_OK;
-}
-
 xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
                                unsigned long *out)
 {

@@ -109,15 +109,6 @@ typedef int (*xc_metadata_fn)(void *ctx, const char *key, const char *value);
 xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
                                 xc_metadata_fn fn, void *ctx);
 
-/*
- * The number of distinct terms of DB that start with one of the bytes of
- * FIRST_BYTES (for example "abc...z0123456789" for the unprefixed words), or
- * of all terms when FIRST_BYTES is NULL, through *OUT.  It walks the term
- * list, so it takes time in proportion to the vocabulary.
- */
-xc_status_t xc_db_count_terms(xc_db_t *db, const char *first_bytes,
-                              unsigned long *out);
-
 /* The number of distinct terms of DB that start with PREFIX, through *OUT.
  * Walks those terms. */
 xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,

@@ -119,14 +119,16 @@ static ng_index_t *open_for_writing(const char *db_path,
     }
 }
 
-/* One update of the index.  Returns an exit code. */
+/* One update of the index: with PATHS (or the remembered roots), or, when
+ * FILES_ONLY, with just the files PATHS as --watch learned of them.
+ * Returns an exit code. */
 static int update_once(const char *db_path, const cli_options_t *opts,
-                       char *const *paths, size_t n_paths)
+                       char *const *paths, size_t n_paths, int files_only)
 {
     ng_index_t *index = open_for_writing(db_path, opts);
     if (!index)
         return EXIT_TROUBLE;
-    if (n_paths == 0) {
+    if (n_paths == 0 && !files_only) {
         char **roots = NULL;
         ng_status_t st = ng_index_roots(index, &roots);
         int none = st == NG_OK && !roots[0];
@@ -151,7 +153,9 @@ static int update_once(const char *db_path, const cli_options_t *opts,
         run.progress_ctx = &progress;
     }
     ng_index_counts_t c = { 0 };
-    ng_status_t st = ng_index_update(index, paths, n_paths, &run, &c);
+    ng_status_t st = files_only
+        ? ng_index_update_files(index, paths, n_paths, &run, &c)
+        : ng_index_update(index, paths, n_paths, &run, &c);
     if (progress.shown)
         fputs("\r\033[K", stderr);
     int rc = c.bad_paths ? EXIT_TROUBLE
@@ -167,7 +171,7 @@ static int update_once(const char *db_path, const cli_options_t *opts,
         rc = EXIT_TROUBLE;
     }
     /* No summary when nothing given could be read: the errors said it. */
-    int nothing = n_paths > 0 && c.bad_paths >= n_paths;
+    int nothing = !files_only && n_paths > 0 && c.bad_paths >= n_paths;
     if (!opts->quiet && !nothing && (st == NG_OK || st == NG_INTERRUPTED))
         fprintf(stderr, "newsgrep: %u added, %u updated, %u removed, "
                 "%u unchanged, %u skipped (%u paragraphs written) in %.2f s\n",
@@ -188,35 +192,92 @@ static int update_once(const char *db_path, const cli_options_t *opts,
 /* ------------------------------------------------------------------ */
 /* --watch                                                             */
 
-/* Adds an inotify watch on DIR and every folder below it (hidden ones
- * left out, as the indexer leaves them out). */
-static void watch_tree(int fd, const char *dir)
+/* What --watch knows: the folder each inotify watch is on, and the files
+ * that changed since the last update. */
+typedef struct {
+    int fd;
+    char **dirs;          /* indexed by watch descriptor */
+    char *shallow;        /* the same: only a single file root's folder,
+                             whose subfolders do not matter */
+    size_t n_dirs;
+    char **changed;       /* paths of changed files, or NULL */
+    size_t n_changed, cap_changed;
+    int full;             /* a folder changed: walk the roots again */
+} watcher_t;
+
+static void forget_changes(watcher_t *w)
+{
+    for (size_t i = 0; i < w->n_changed; i++)
+        free(w->changed[i]);
+    w->n_changed = 0;
+    w->full = 0;
+}
+
+static void close_watcher(watcher_t *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    for (size_t i = 0; i < w->n_dirs; i++)
+        free(w->dirs[i]);
+    free(w->dirs);
+    free(w->shallow);
+    w->dirs = NULL;
+    w->shallow = NULL;
+    w->n_dirs = 0;
+    w->fd = -1;
+}
+
+/* Adds an inotify watch on DIR and, when RECURSIVE, every folder below it
+ * (hidden ones left out, as the indexer leaves them out). */
+static void watch_tree(watcher_t *w, const char *dir, int recursive)
 {
     uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
                     IN_DELETE | IN_CREATE | IN_ATTRIB;
-    if (inotify_add_watch(fd, dir, mask | IN_ONLYDIR) < 0) {
+    int wd = inotify_add_watch(w->fd, dir, mask | IN_ONLYDIR);
+    if (wd < 0) {
         cli_complain("cannot watch '%s': %s", dir, strerror(errno));
         return;
     }
-    DIR *d = opendir(dir);
+    if ((size_t)wd >= w->n_dirs) {
+        size_t n = (size_t)wd * 2 + 16;
+        char **grown = realloc(w->dirs, n * sizeof *grown);
+        if (grown)
+            w->dirs = grown;
+        char *shallow = realloc(w->shallow, n);
+        if (shallow)
+            w->shallow = shallow;
+        if (!grown || !shallow)
+            return;
+        memset(grown + w->n_dirs, 0, (n - w->n_dirs) * sizeof *grown);
+        memset(shallow + w->n_dirs, 0, n - w->n_dirs);
+        w->n_dirs = n;
+    }
+    free(w->dirs[wd]);
+    w->dirs[wd] = strdup(dir);
+    w->shallow[wd] = !recursive;
+    DIR *d = recursive ? opendir(dir) : NULL;
     if (!d)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
         char *path;
         struct stat sb;
+        /* Only folders matter; the entry's type saves a stat per file. */
         if (e->d_name[0] == '.' ||
+            (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
             asprintf(&path, "%s/%s", dir, e->d_name) < 0)
             continue;
         if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-            watch_tree(fd, path);
+            watch_tree(w, path, 1);
         free(path);
     }
     closedir(d);
 }
 
-/* Watches the index's roots: folders and the folders of single files. */
-static int watch_roots(const char *db_path, const cli_options_t *opts)
+/* Watches the index's roots: folders and the folders of single files.
+ * Returns 0, or -1 after complaining. */
+static int watch_roots(const char *db_path, const cli_options_t *opts,
+                       watcher_t *w)
 {
     ng_index_t *index = open_for_writing(db_path, opts);
     char **roots = NULL;
@@ -227,41 +288,74 @@ static int watch_roots(const char *db_path, const cli_options_t *opts)
     /* The write lock is not kept while waiting, so a search or a manual
      * "newsgrep index" can run in between. */
     ng_index_close(index);
-    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (fd < 0)
+    close_watcher(w);
+    w->fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (w->fd < 0)
         cli_complain("cannot watch for new stories: %s", strerror(errno));
     for (size_t i = 0; roots[i]; i++) {
         struct stat sb;
-        if (fd >= 0 && stat(roots[i], &sb) == 0) {
+        if (w->fd >= 0 && stat(roots[i], &sb) == 0) {
             if (S_ISDIR(sb.st_mode)) {
-                watch_tree(fd, roots[i]);
+                watch_tree(w, roots[i], 1);
             } else {
+                /* A single file: its folder, not what lies below it. */
                 char *slash = strrchr(roots[i], '/');
                 if (slash)
                     *slash = '\0';
-                watch_tree(fd, *roots[i] ? roots[i] : "/");
+                watch_tree(w, *roots[i] ? roots[i] : "/", 0);
             }
         }
         free(roots[i]);
     }
     free(roots);
-    return fd;
+    return w->fd >= 0 ? 0 : -1;
 }
 
-/* Reads the pending events of FD, watching new folders too.  Returns
- * non-zero if any event came. */
-static int drain_events(int fd)
+/* Notes that the file PATH changed. */
+static void note_change(watcher_t *w, char *path)
+{
+    if (w->n_changed == w->cap_changed) {
+        size_t cap = w->cap_changed ? w->cap_changed * 2 : 16;
+        char **grown = realloc(w->changed, cap * sizeof *grown);
+        if (!grown) {
+            free(path);
+            w->full = 1;
+            return;
+        }
+        w->changed = grown;
+        w->cap_changed = cap;
+    }
+    w->changed[w->n_changed++] = path;
+}
+
+/* Reads the pending events: a changed file is noted by its path; a changed
+ * folder, or events lost, asks for a walk of the roots.  Returns non-zero
+ * if any event came. */
+static int drain_events(watcher_t *w)
 {
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     int any = 0;
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
+    while ((n = read(w->fd, buf, sizeof buf)) > 0) {
         for (char *p = buf; p < buf + n;) {
             struct inotify_event *ev = (struct inotify_event *)(void *)p;
-            any = 1;
-            if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-                any = 2;   /* a new folder: watch it, found at next setup */
             p += sizeof *ev + ev->len;
+            any = 1;
+            if ((ev->mask & IN_Q_OVERFLOW) || ev->wd < 0 ||
+                (size_t)ev->wd >= w->n_dirs || !w->dirs[ev->wd]) {
+                w->full = 1;
+                continue;
+            }
+            if (ev->mask & IN_ISDIR) {
+                /* A folder came or went below a root: walk them again. */
+                if (!w->shallow[ev->wd])
+                    w->full = 1;
+                continue;
+            }
+            char *path;
+            if (ev->len > 0 && ev->name[0] != '.' &&
+                asprintf(&path, "%s/%s", w->dirs[ev->wd], ev->name) >= 0)
+                note_change(w, path);
         }
     }
     return any;
@@ -270,8 +364,8 @@ static int drain_events(int fd)
 /* Keeps the index up to date as stories land, until SIGINT or SIGTERM. */
 static int watch(const char *db_path, const cli_options_t *opts)
 {
-    int fd = watch_roots(db_path, opts);
-    if (fd < 0)
+    watcher_t w = { -1, NULL, NULL, 0, NULL, 0, 0, 0 };
+    if (watch_roots(db_path, opts, &w) < 0)
         return EXIT_TROUBLE;
     if (!opts->quiet)
         cli_complain("watching for new stories; stop with Ctrl-C");
@@ -279,7 +373,7 @@ static int watch(const char *db_path, const cli_options_t *opts)
     double last_event = 0;
     int pending = 0, rc = EXIT_MATCH;
     while (!stop_signal) {
-        struct pollfd pfd = { fd, POLLIN, 0 };
+        struct pollfd pfd = { w.fd, POLLIN, 0 };
         int timeout = -1;
         if (pending) {
             double wait = last_event + settle - now();
@@ -289,28 +383,31 @@ static int watch(const char *db_path, const cli_options_t *opts)
         if (ready < 0 && errno != EINTR)
             break;
         if (ready > 0) {
-            int got = drain_events(fd);
-            if (got) {
+            int was_full = w.full;
+            if (drain_events(&w)) {
                 pending = 1;
                 last_event = now();
             }
-            if (got == 2) {
-                /* New folders: watch the whole tree afresh. */
-                close(fd);
-                if ((fd = watch_roots(db_path, opts)) < 0)
-                    return EXIT_TROUBLE;
-            }
+            /* A new folder is watched at once, so that what lands in it
+             * before the update is seen too. */
+            if (w.full && !was_full && watch_roots(db_path, opts, &w) < 0)
+                break;
             continue;
         }
-        /* Quiet for the settle time: the files have landed. */
+        /* Quiet for the settle time: the files have landed.  Only they are
+         * looked at, unless a folder changed. */
         if (pending && !stop_signal && now() - last_event >= settle) {
             pending = 0;
-            rc = update_once(db_path, opts, NULL, 0);
+            rc = w.full ? update_once(db_path, opts, NULL, 0, 0)
+                      : update_once(db_path, opts, w.changed, w.n_changed, 1);
+            forget_changes(&w);
             if (rc == EXIT_TROUBLE && !stop_signal)
                 cli_complain("the update failed; still watching");
         }
     }
-    close(fd);
+    forget_changes(&w);
+    free(w.changed);
+    close_watcher(&w);
     if (stop_signal && !opts->quiet)
         cli_complain("stopped watching");
     return stop_signal ? EXIT_MATCH : rc;
@@ -320,7 +417,7 @@ int cli_index(const char *db_path, const cli_options_t *opts,
               char *const *paths, size_t n_paths)
 {
     catch_signals();
-    int rc = update_once(db_path, opts, paths, n_paths);
+    int rc = update_once(db_path, opts, paths, n_paths, 0);
     if (!opts->watch || (rc != EXIT_MATCH && rc != EXIT_SKIPPED))
         return rc;
     return watch(db_path, opts);

@@ -450,6 +450,8 @@ typedef struct {
     size_t n_failed, cap_failed;
     unsigned changes;     /* stories written or removed since the last
                              commit */
+    char *const *files;   /* when not NULL: only these files are looked at */
+    size_t n_files;
 } update_t;
 
 static void warn(update_t *u, const char *path, const char *message)
@@ -928,9 +930,51 @@ static int stopped(const update_t *u)
 }
 
 /* The body of ng_index_update(), apart from setting up and clearing U. */
+static ng_status_t process_entries(update_t *u);
+
+/* The remembered root that FILE lies below (the deepest one), or SIZE_MAX. */
+static size_t root_of(const update_t *u, const char *file)
+{
+    size_t best = SIZE_MAX, best_len = 0;
+    for (size_t r = 0; r < u->n_roots; r++) {
+        size_t n = u->roots[r] ? strlen(u->roots[r]) : 0;
+        if (n > best_len && is_under(file, u->roots[r])) {
+            best = r;
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+/* Collects the files of U->files that exist, and loads the records of all
+ * of them: a file that is gone is then removed by the last phase. */
+static ng_status_t list_files(update_t *u)
+{
+    ng_status_t st = load_states(u->index, 0);
+    for (size_t i = 0; st == NG_OK && i < u->n_files; i++) {
+        const char *file = u->files[i];
+        size_t root = root_of(u, file);
+        struct stat sb;
+        if (root == SIZE_MAX)
+            continue;
+        st = load_state_of(u->index, file);
+        if (st == NG_OK && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            char *path = strdup(file);
+            st = path ? add_entry(u, path, root, &sb) : NG_NO_MEMORY;
+            if (st != NG_OK)
+                free(path);
+        }
+    }
+    return st;
+}
+
 static ng_status_t run_update(update_t *u)
 {
     ng_index_t *index = u->index;
+    if (u->files) {
+        ng_status_t st = list_files(u);
+        return st == NG_OK ? process_entries(u) : st;
+    }
     int only_files = 1;
     for (size_t r = 0; r < u->n_roots && only_files; r++) {
         struct stat sb;
@@ -971,8 +1015,15 @@ static ng_status_t run_update(update_t *u)
             u->counts->bad_paths++;
         }
     }
-    if (st != NG_OK)
-        return st;
+    return st == NG_OK ? process_entries(u) : st;
+}
+
+/* Brings the index up to date with the entries found: known files first,
+ * then new ones (which may be moved ones), then what is gone. */
+static ng_status_t process_entries(update_t *u)
+{
+    ng_index_t *index = u->index;
+    ng_status_t st = NG_OK;
     if (u->n_entries > 0)
         qsort(u->entries, u->n_entries, sizeof *u->entries,
               by_path_then_root);
@@ -1049,6 +1100,31 @@ static ng_status_t run_update(update_t *u)
             st = count_change(u);
         }
     }
+    return st;
+}
+
+ng_status_t ng_index_update_files(ng_index_t *index, char *const *files,
+                                  size_t n_files, const ng_index_run_t *run,
+                                  ng_index_counts_t *counts)
+{
+    ng_index_run_t defaults = { 0 };
+    update_t u = { 0 };
+    u.index = index;
+    u.run = run ? run : &defaults;
+    u.counts = counts;
+    u.files = files;
+    u.n_files = n_files;
+    ng_status_t st = resolve_roots(&u, NULL, 0);
+    if (st == NG_OK)
+        st = run_update(&u);
+    if (st == NG_OK || st == NG_INTERRUPTED) {
+        ng_status_t cst = ng_index_commit(index);
+        if (cst != NG_OK)
+            st = cst;
+    }
+    if (st == NG_NO_MEMORY)
+        set_error(index, "out of memory");
+    update_clear(&u);
     return st;
 }
 

@@ -92,6 +92,18 @@ ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
                             ng_index_counts_t *counts);
 
 /*
+ * Brings the index up to date with FILES (N_FILES absolute paths) alone, as
+ * "newsgrep index --watch" learns them from the system: each that exists
+ * and lies below a remembered root is looked at as ng_index_update() looks
+ * at a file; each that is gone has its stories removed (or, when a new file
+ * of this call has its content, moved).  Files below no remembered root are
+ * left alone.  Nothing is remembered.  Returns as ng_index_update().
+ */
+ng_status_t ng_index_update_files(ng_index_t *index, char *const *files,
+                                  size_t n_files, const ng_index_run_t *run,
+                                  ng_index_counts_t *counts);
+
+/*
  * The remembered roots, as a NULL-terminated array of absolute paths
  * (caller frees each and the array), through *ROOTS.
  */

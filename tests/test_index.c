@@ -277,6 +277,43 @@ static void test_single_file_given(void **state)
     free(path);
 }
 
+static void test_update_named_files_only(void **state)
+{
+    fixture_t *f = *state;
+    update(f, 1, NULL, NG_OK);
+    /* As --watch learns of them: one changed, one deleted, one new, one
+     * moved; and one story nobody named, changed, which is left alone. */
+    char *a = tu_write_file(f->news, "a.txt", "Alpha\n\nAntelope only.\n");
+    char *b = tu_path_join(f->news, "b.txt");
+    char *c = tu_path_join(f->news, "sub/c.txt");
+    char *c2 = tu_path_join(f->news, "c2.txt");
+    char *d = tu_write_file(f->news, "d.txt", "Delta\n\nDingo paragraph.\n");
+    assert_int_equal(unlink(b), 0);
+    assert_int_equal(rename(c, c2), 0);
+    char *resolved = realpath(f->news, NULL);
+    char *files[5];
+    const char *names[5] = { "a.txt", "b.txt", "sub/c.txt", "c2.txt", "d.txt" };
+    for (int i = 0; i < 5; i++)
+        files[i] = tu_path_join(resolved, names[i]);
+    ng_index_t *index = NULL;
+    char *error = NULL;
+    assert_int_equal(ng_index_open(f->db, NULL, &index, &error), NG_OK);
+    ng_index_counts_t cnt = { 0 };
+    assert_int_equal(ng_index_update_files(index, files, 5, NULL, &cnt), NG_OK);
+    ng_index_close(index);
+    assert_counts(cnt, 1, 2, 1, 0, 0);
+    assert_int_equal(hits(f, "antelope"), 1);
+    assert_int_equal(hits(f, "bison"), 0);
+    assert_int_equal(hits(f, "camel"), 1);
+    assert_int_equal(hits(f, "dingo"), 1);
+    assert_int_equal(story_paragraphs(f, "news/c2"), 1);
+    assert_int_equal(story_paragraphs(f, "news/sub/c"), 0);
+    for (int i = 0; i < 5; i++)
+        free(files[i]);
+    free(resolved);
+    free(a); free(b); free(c); free(c2); free(d);
+}
+
 static void test_second_writer_is_locked(void **state)
 {
     fixture_t *f = *state;
@@ -307,6 +344,7 @@ int main(void)
         T(test_vanished_root_keeps_its_stories),
         T(test_interrupted_run_keeps_its_work),
         T(test_single_file_given),
+        T(test_update_named_files_only),
         T(test_second_writer_is_locked),
 #undef T
     };

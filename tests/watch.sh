@@ -2,7 +2,7 @@
 # short quiet time, and SIGINT stops it cleanly.
 . "$(dirname "$0")/lib.sh"
 
-plan 4
+plan 6
 mkdir -p "$T/news"
 cp "$CORPUS"/2025-06-05-trump-xi-call.txt "$T/news/"
 "$NG" --db "$T/db" index --watch --settle 200 "$T/news" 2> "$T/watch.err" &
@@ -24,6 +24,17 @@ check "a new story is indexed while watching" waits_for walrus
 mkdir -p "$T/news/later"
 printf 'Narwhal News\n\nA narwhal too.\n' > "$T/news/later/narwhal.txt"
 check "a story in a new folder is indexed too" waits_for narwhal
+# A changed story is indexed again, a deleted one removed.
+gone() { ! "$NG" --db "$T/db" "$1" > /dev/null 2>&1; }
+waits_gone() {
+    local i
+    for i in $(seq 1 100); do gone "$1" && return 0; sleep 0.1; done
+    return 1
+}
+printf 'Walrus News\n\nA beluga, not a walrus, was seen.\n' > "$T/news/walrus.txt"
+check "a changed story is indexed again" waits_for beluga
+rm "$T/news/later/narwhal.txt"
+check "a deleted story is removed" waits_gone narwhal
 kill -INT $pid
 wait $pid
 status=$?

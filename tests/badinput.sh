@@ -4,7 +4,7 @@
 # status 3 (something was skipped).
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 18
 news=$T/news
 mkdir -p "$news"
 cp "$CORPUS"/*.txt "$news/"
@@ -70,4 +70,24 @@ check "malformed HTML recovered" finds lemur
 check "good JSON lines indexed" sh -c "'$NG' --db '$T/db' capybara >/dev/null && '$NG' --db '$T/db' tapir >/dev/null"
 check "feed item without link or date indexed" finds axolotls
 check "a search still works" finds tariffs
+
+# Folders that vanish while the indexer walks them: whether it meets them
+# or not, it must neither crash nor stop, and the stories that stay are
+# all indexed.
+mkdir -p "$T/vanish/kept"
+cp "$CORPUS"/*.txt "$T/vanish/kept/"
+for i in $(seq 1 400); do
+    mkdir -p "$T/vanish/gone$i/deeper"
+    printf 'Passing Story %s\n\nA story that will vanish.\n' "$i" > "$T/vanish/gone$i/deeper/s.txt"
+done
+"$NG" --db "$T/db2" index "$T/vanish" > /dev/null 2> "$T/vanish.err" &
+pid=$!
+for i in $(seq 1 400); do rm -rf "$T/vanish/gone$i"; done
+wait $pid
+status=$?
+check "folders vanishing during the scan: no crash, no stop (exit $status)" \
+    test $status -eq 0 -o $status -eq 3
+"$NG" --db "$T/db2" index -q "$T/vanish" 2> /dev/null
+check "and after one more run the index holds just the stories that stayed" \
+    sh -c "'$NG' --db '$T/db2' stats | grep -q 'stories: *$good\$'"
 finish

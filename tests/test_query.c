@@ -114,6 +114,19 @@ static void test_bad_query_is_an_error(void **state)
         q = NULL;
         error = NULL;
     }
+    /* An operator without its operand, between words, is an error with a
+     * message; first or last, an operator is taken as the word it is
+     * ("VERY TOUGH, AND"). */
+    assert_int_equal(ng_query_parse(NULL, stemmer, "rare AND AND earth", 0,
+                                    &q, &error), NG_QUERY_ERROR);
+    assert_non_null(error);
+    assert_non_null(strstr(error, "AND"));
+    free(error);
+    error = NULL;
+    assert_int_equal(ng_query_parse(NULL, stemmer, "tough AND", 0, &q,
+                                    &error), NG_OK);
+    assert_int_equal(xc_query_term_count(q) > 0, 1);
+    xc_query_free(q);
     ng_stemmer_free(stemmer);
 }
 

@@ -1103,9 +1103,11 @@ static ng_status_t process_entries(update_t *u)
     return st;
 }
 
-ng_status_t ng_index_update_files(ng_index_t *index, char *const *files,
-                                  size_t n_files, const ng_index_run_t *run,
-                                  ng_index_counts_t *counts)
+/* Both updates: with PATHS (remembered when given) or, when FILES is not
+ * NULL, with those files alone. */
+static ng_status_t update(ng_index_t *index, char *const *paths,
+                          size_t n_paths, char *const *files, size_t n_files,
+                          const ng_index_run_t *run, ng_index_counts_t *counts)
 {
     ng_index_run_t defaults = { 0 };
     update_t u = { 0 };
@@ -1114,29 +1116,6 @@ ng_status_t ng_index_update_files(ng_index_t *index, char *const *files,
     u.counts = counts;
     u.files = files;
     u.n_files = n_files;
-    ng_status_t st = resolve_roots(&u, NULL, 0);
-    if (st == NG_OK)
-        st = run_update(&u);
-    if (st == NG_OK || st == NG_INTERRUPTED) {
-        ng_status_t cst = ng_index_commit(index);
-        if (cst != NG_OK)
-            st = cst;
-    }
-    if (st == NG_NO_MEMORY)
-        set_error(index, "out of memory");
-    update_clear(&u);
-    return st;
-}
-
-ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
-                            size_t n_paths, const ng_index_run_t *run,
-                            ng_index_counts_t *counts)
-{
-    ng_index_run_t defaults = { 0 };
-    update_t u = { 0 };
-    u.index = index;
-    u.run = run ? run : &defaults;
-    u.counts = counts;
     int given = n_paths > 0;
 
     ng_status_t st = resolve_roots(&u, paths, n_paths);
@@ -1160,6 +1139,20 @@ ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
         set_error(index, "out of memory");
     update_clear(&u);
     return st;
+}
+
+ng_status_t ng_index_update_files(ng_index_t *index, char *const *files,
+                                  size_t n_files, const ng_index_run_t *run,
+                                  ng_index_counts_t *counts)
+{
+    return update(index, NULL, 0, files, n_files, run, counts);
+}
+
+ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
+                            size_t n_paths, const ng_index_run_t *run,
+                            ng_index_counts_t *counts)
+{
+    return update(index, paths, n_paths, NULL, 0, run, counts);
 }
 
 ng_status_t ng_index_roots(ng_index_t *index, char ***out)

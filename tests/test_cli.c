@@ -457,6 +457,29 @@ static void test_stats(void **state)
     tu_run_free(&r);
 }
 
+static void test_language(void **state)
+{
+    fixture_t *f = *state;
+    tu_run_t r = ng(f, "--language", "klingon", "index", f->corpus, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'klingon'"));
+    assert_non_null(strstr(r.err, "french"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+    /* An index keeps the language it was made with. */
+    r = ng(f, "--language", "french", "index", f->corpus, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = ng(f, "--language", "german", "index", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "french"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+    r = ng(f, "stats", NULL, NULL, NULL, NULL);
+    assert_non_null(strstr(r.out, "language:    french\n"));
+    tu_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +495,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_location, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex_remembered_roots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_language, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

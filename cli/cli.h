@@ -26,7 +26,18 @@ typedef struct {
     int watch;                /* --watch: keep indexing as stories land */
     unsigned settle_ms;       /* --settle: quiet time before a watch run */
     unsigned batch;           /* --batch: stories per commit */
+    int max_hits_given;       /* -n was given */
+    unsigned per_story;       /* --per-story: paragraphs shown per story */
+    int stories;              /* --stories: rank whole stories */
+    int files_only;           /* -l: print the paths of matching stories */
+    int count;                /* -c: print how many matched */
+    int sort;                 /* --sort: an ng_sort_t */
+    const char *batch_file;   /* search --batch: the queries, "-" stdin */
 } cli_options_t;
+
+/* Paragraphs of one story shown by default: the best one and, when it
+ * ranks among the hits, the next best; "+K more" tells of the rest. */
+#define CLI_PER_STORY 2
 
 /* Prints "newsgrep: MESSAGE" and a newline on stderr. */
 void cli_complain(const char *fmt, ...)

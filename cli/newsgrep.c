@@ -53,7 +53,20 @@ static const char usage_text[] =
     "  stats    show what the index holds\n"
     "\n"
     "Options:\n"
-    "  -n, --max-count N    show at most N paragraphs (default 10)\n"
+    "  -n, --max-count N    show at most N paragraphs (default 10), or N\n"
+    "                       stories with --stories\n"
+    "      --per-story N    show at most N paragraphs of one story (default\n"
+    "                       2); the others are counted as \"+K more\"\n"
+    "      --stories        rank whole stories, each by its best paragraph\n"
+    "  -l, --files-with-matches\n"
+    "                       print only the paths of matching stories\n"
+    "  -c, --count          print only how many paragraphs (stories, with\n"
+    "                       --stories) match\n"
+    "      --sort=ORDER     relevance (default), newest or oldest; sorted by\n"
+    "                       date, plain words must all match\n"
+    "      --batch FILE     run the queries of FILE, one \"id<TAB>query\" a\n"
+    "                       line (\"-\": standard input), and print a TREC\n"
+    "                       run: \"id Q0 doc rank score newsgrep\"\n"
     "      --json           one JSON object a line for each hit\n"
     "      --color=WHEN     colour the output: auto (default), always, never\n"
     "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
@@ -97,7 +110,7 @@ static const char index_usage_text[] =
     "written, 128+N when stopped by signal N.\n";
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
-       OPT_SETTLE, OPT_BATCH };
+       OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -110,12 +123,17 @@ static const struct option long_options[] = {
     { "watch", no_argument, NULL, OPT_WATCH },
     { "settle", required_argument, NULL, OPT_SETTLE },
     { "batch", required_argument, NULL, OPT_BATCH },
+    { "per-story", required_argument, NULL, OPT_PER_STORY },
+    { "stories", no_argument, NULL, OPT_STORIES },
+    { "files-with-matches", no_argument, NULL, 'l' },
+    { "count", no_argument, NULL, 'c' },
+    { "sort", required_argument, NULL, OPT_SORT },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "n:qhV";
+static const char short_options[] = "n:lcqhV";
 
 /* Parses a count given to OPTION; returns 0 and complains if it is not a
  * positive integer. */
@@ -152,6 +170,27 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
         case 'n':
             if (!parse_count("-n", optarg, &opts->max_hits))
                 return EXIT_TROUBLE;
+            opts->max_hits_given = 1;
+            break;
+        case OPT_PER_STORY:
+            if (!parse_count("--per-story", optarg, &opts->per_story))
+                return EXIT_TROUBLE;
+            break;
+        case OPT_STORIES: opts->stories = 1; break;
+        case 'l': opts->files_only = 1; break;
+        case 'c': opts->count = 1; break;
+        case OPT_SORT:
+            if (strcmp(optarg, "relevance") == 0)
+                opts->sort = NG_SORT_RELEVANCE;
+            else if (strcmp(optarg, "newest") == 0)
+                opts->sort = NG_SORT_NEWEST;
+            else if (strcmp(optarg, "oldest") == 0)
+                opts->sort = NG_SORT_OLDEST;
+            else {
+                cli_complain("invalid value for --sort: '%s' (relevance, "
+                             "newest or oldest)", optarg);
+                return EXIT_TROUBLE;
+            }
             break;
         case OPT_JSON: opts->json = 1; break;
         case OPT_COLOR:
@@ -177,7 +216,11 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
                 return EXIT_TROUBLE;
             break;
         case OPT_BATCH:
-            if (!parse_count("--batch", optarg, &opts->batch))
+            /* Indexing commits in batches of N; a search runs a batch of
+             * queries from a file. */
+            if (cmd != CMD_INDEX)
+                opts->batch_file = optarg;
+            else if (!parse_count("--batch", optarg, &opts->batch))
                 return EXIT_TROUBLE;
             break;
         case 'h':
@@ -270,61 +313,239 @@ static int use_color(color_mode_t mode)
     return isatty(STDOUT_FILENO);
 }
 
-static int run_search(const char *db_path, const cli_options_t *opts,
-                      char *const *words, size_t n_words)
+/* Opens the index at DB_PATH for searching; a first search where there is
+ * no index yet builds one from the bundled stories.  Returns NULL after
+ * complaining. */
+static ng_searcher_t *open_searcher(const char *db_path,
+                                    const cli_options_t *opts)
 {
-    if (n_words == 0) {
-        cli_complain("no search words given (see newsgrep --help)");
-        return EXIT_TROUBLE;
-    }
-    char *query = join_words(words, n_words);
-    if (!query) {
-        cli_complain("out of memory");
-        return EXIT_TROUBLE;
-    }
-    ng_search_options_t so = { opts->max_hits, 0 };
-    ng_results_t *results = NULL;
+    ng_searcher_t *searcher = NULL;
     char *error = NULL;
-    ng_status_t st = ng_search_run(db_path, query, &so, &results, &error);
+    ng_status_t st = ng_searcher_open(db_path, &searcher, &error);
     if (st == NG_NO_INDEX && no_index_yet(db_path)) {
         free(error);
         error = NULL;
-        if (!build_first_index(db_path, opts)) {
-            free(query);
-            return EXIT_TROUBLE;
-        }
-        st = ng_search_run(db_path, query, &so, &results, &error);
+        if (!build_first_index(db_path, opts))
+            return NULL;
+        st = ng_searcher_open(db_path, &searcher, &error);
     }
-    if (st != NG_OK && st != NG_NO_MATCH) {
-        if (st == NG_QUERY_ERROR)
-            cli_complain("cannot understand the query '%s': %s", query, error);
-        else if (st == NG_NO_INDEX)
-            cli_complain("no index at '%s': %s (build one with 'newsgrep index "
+    if (st == NG_NO_INDEX)
+        cli_complain("no index at '%s': %s (build one with 'newsgrep index "
                      "PATH')", db_path, error);
-        else
-            cli_complain("cannot search '%s': %s", db_path, error);
-        free(error);
+    else if (st != NG_OK)
+        cli_complain("cannot search '%s': %s", db_path, error);
+    free(error);
+    return searcher;
+}
+
+/* The search options the command line asked for. */
+static ng_search_options_t search_options(const cli_options_t *opts)
+{
+    ng_search_options_t so = {
+        .max_hits = opts->max_hits,
+        .per_story = opts->per_story,
+        .stories = opts->stories || opts->files_only,
+        .sort = (ng_sort_t)opts->sort,
+        .count = opts->count,
+        .held_back = !opts->count && !opts->files_only && !opts->batch_file,
+        .plain = opts->count || opts->files_only ||
+                 (opts->batch_file && !opts->json),
+    };
+    /* Paths and counts are of everything that matched, as grep's, unless
+     * -n says otherwise. */
+    if ((opts->files_only || opts->count) && !opts->max_hits_given)
+        so.max_hits = 0;
+    if (opts->count)
+        so.max_hits = 1;
+    return so;
+}
+
+/* Runs QUERY and reports a failure; returns the status. */
+static ng_status_t search_or_complain(ng_searcher_t *searcher,
+                                      const char *db_path, const char *query,
+                                      const ng_search_options_t *so,
+                                      const char *label, ng_results_t **out)
+{
+    char *error = NULL;
+    ng_status_t st = ng_searcher_search(searcher, query, so, out, &error);
+    if (st == NG_QUERY_ERROR)
+        cli_complain("%scannot understand the query '%s': %s", label, query,
+                     error);
+    else if (st != NG_OK && st != NG_NO_MATCH)
+        cli_complain("%scannot search '%s': %s", label, db_path, error);
+    free(error);
+    return st;
+}
+
+/* Writes RESULTS as the options ask: paragraphs, paths or a count. */
+static ng_status_t print_results(const ng_results_t *results,
+                                 const cli_options_t *opts)
+{
+    if (opts->count) {
+        printf("%u\n", results->matches);
+        return ferror(stdout) ? NG_IO_ERROR : NG_OK;
+    }
+    if (opts->files_only) {
+        for (size_t i = 0; i < results->n_hits; i++) {
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = strcmp(results->hits[j].path,
+                              results->hits[i].path) == 0;
+            if (!seen)
+                printf("%s\n", results->hits[i].path);
+        }
+        return ferror(stdout) ? NG_IO_ERROR : NG_OK;
+    }
+    if (opts->json) {
+        for (size_t i = 0; i < results->n_hits; i++) {
+            ng_status_t st = ng_print_hit_json(stdout, &results->hits[i],
+                                               i + 1, NULL);
+            if (st != NG_OK)
+                return st;
+        }
+        return NG_OK;
+    }
+    char *cwd = getcwd(NULL, 0);
+    ng_print_options_t po = { use_color(opts->color), cwd };
+    ng_status_t st = ng_print_results(stdout, results, &po);
+    free(cwd);
+    return st;
+}
+
+/* A TREC run's document id: the story's id (with its paragraph unless
+ * ranking stories), with white space, which would split the line, made
+ * '_'. */
+static void print_trec_id(const ng_hit_t *hit, int stories)
+{
+    for (const char *c = hit->story; *c; c++)
+        putchar(strchr(" \t\r\n\v\f", *c) ? '_' : *c);
+    if (!stories)
+        printf("#%u", hit->paragraph);
+}
+
+/*
+ * search --batch: runs each "id<TAB>query" line of the file and prints a
+ * TREC run (or, with --json, the hits with their query's id).  A query
+ * that fails is reported with its line and the others still run.
+ */
+static int run_batch(ng_searcher_t *searcher, const char *db_path,
+                     const cli_options_t *opts)
+{
+    int is_stdin = strcmp(opts->batch_file, "-") == 0;
+    FILE *in = is_stdin ? stdin : fopen(opts->batch_file, "r");
+    if (!in) {
+        cli_complain("cannot open '%s': %s", opts->batch_file,
+                     strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    ng_search_options_t so = search_options(opts);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    unsigned lineno = 0;
+    int failed = 0, matched = 0;
+    ng_status_t st = NG_OK;
+    while (st != NG_IO_ERROR && (len = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0)
+            continue;
+        char *tab = strchr(line, '\t');
+        char label[64];
+        snprintf(label, sizeof label, "'%s' line %u: ",
+                 is_stdin ? "-" : "batch", lineno);
+        if (!tab || tab == line) {
+            cli_complain("'%s' line %u: expected \"id<TAB>query\"",
+                         opts->batch_file, lineno);
+            failed = 1;
+            continue;
+        }
+        *tab = '\0';
+        ng_results_t *results = NULL;
+        st = search_or_complain(searcher, db_path, tab + 1, &so, label,
+                                &results);
+        if (st != NG_OK && st != NG_NO_MATCH) {
+            failed = 1;
+            st = NG_OK;
+            continue;
+        }
+        matched |= results->n_hits > 0;
+        for (size_t i = 0; i < results->n_hits; i++) {
+            const ng_hit_t *hit = &results->hits[i];
+            if (opts->json) {
+                st = ng_print_hit_json(stdout, hit, i + 1, line);
+            } else {
+                printf("%s Q0 ", line);
+                print_trec_id(hit, so.stories);
+                printf(" %zu %.6f newsgrep\n", i + 1, hit->score);
+            }
+            if (ferror(stdout))
+                st = NG_IO_ERROR;
+        }
+        ng_results_free(results);
+    }
+    if (ferror(in) && !failed) {
+        cli_complain("cannot read '%s': %s", opts->batch_file,
+                     strerror(errno));
+        failed = 1;
+    }
+    free(line);
+    if (!is_stdin)
+        fclose(in);
+    if (st == NG_IO_ERROR || fflush(stdout) != 0) {
+        cli_complain("cannot write the results: %s", strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    return failed ? EXIT_TROUBLE : matched ? EXIT_MATCH : EXIT_NO_MATCH;
+}
+
+static int run_search(const char *db_path, const cli_options_t *opts,
+                      char *const *words, size_t n_words)
+{
+    if (opts->batch_file && n_words > 0) {
+        cli_complain("--batch takes its queries from '%s', not from the "
+                     "command line", opts->batch_file);
+        return EXIT_TROUBLE;
+    }
+    if (!opts->batch_file && n_words == 0) {
+        cli_complain("no search words given (see newsgrep --help)");
+        return EXIT_TROUBLE;
+    }
+    char *query = opts->batch_file ? NULL : join_words(words, n_words);
+    if (!opts->batch_file && !query) {
+        cli_complain("out of memory");
+        return EXIT_TROUBLE;
+    }
+    ng_searcher_t *searcher = open_searcher(db_path, opts);
+    if (!searcher) {
         free(query);
         return EXIT_TROUBLE;
     }
-    free(query);
-
-    char *cwd = getcwd(NULL, 0);
-    ng_print_options_t po = { use_color(opts->color), cwd };
-    for (size_t i = 0; i < results->n_hits && st != NG_IO_ERROR; i++) {
-        ng_status_t pst = opts->json
-            ? ng_print_hit_json(stdout, &results->hits[i], i + 1)
-            : ng_print_hit(stdout, &results->hits[i], &po);
-        if (pst != NG_OK) {
-            cli_complain("cannot write the results: %s", ng_status_to_string(pst));
-            st = NG_IO_ERROR;
-        }
+    if (opts->batch_file) {
+        int rc = run_batch(searcher, db_path, opts);
+        ng_searcher_close(searcher);
+        return rc;
     }
-    free(cwd);
+    ng_search_options_t so = search_options(opts);
+    ng_results_t *results = NULL;
+    ng_status_t st = search_or_complain(searcher, db_path, query, &so, "",
+                                        &results);
+    free(query);
+    ng_searcher_close(searcher);
+    if (st != NG_OK && st != NG_NO_MATCH)
+        return EXIT_TROUBLE;
+    ng_status_t pst = print_results(results, opts);
+    if (opts->count && results->matches == 0)
+        st = NG_NO_MATCH;
     ng_results_free(results);
-    if (fflush(stdout) != 0 && st != NG_IO_ERROR) {
-        cli_complain("cannot write the results: %s", strerror(errno));
-        st = NG_IO_ERROR;
+    if (pst == NG_OK && fflush(stdout) != 0)
+        pst = NG_IO_ERROR;
+    if (pst != NG_OK) {
+        cli_complain("cannot write the results: %s",
+                     pst == NG_IO_ERROR ? strerror(errno)
+                                        : ng_status_to_string(pst));
+        return EXIT_TROUBLE;
     }
     return ng_status_exit_code(st);
 }
@@ -345,7 +566,8 @@ static int takes_value(const char *arg)
 {
     return strcmp(arg, "-n") == 0 || strcmp(arg, "--max-count") == 0 ||
            strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0 ||
-           strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0;
+           strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0 ||
+           strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0;
 }
 
 /*
@@ -378,7 +600,8 @@ static command_t find_command(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    cli_options_t opts = { .max_hits = 10, .color = COLOR_AUTO };
+    cli_options_t opts = { .max_hits = 10, .color = COLOR_AUTO,
+                           .per_story = CLI_PER_STORY };
     command_t cmd = find_command(&argc, argv);
     int rc = parse_options(argc, argv, cmd, &opts);
     if (rc >= 0)

@@ -50,8 +50,11 @@ static void put_marked(FILE *out, const char *text, const ng_span_t *spans,
         fputs(SGR_RESET, out);
 }
 
-ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
-                         const ng_print_options_t *options)
+/* Writes HIT; with CONTINUED, as a further paragraph of the story before
+ * it, without headline and date. */
+static ng_status_t print_one(FILE *out, const ng_hit_t *hit,
+                             const ng_print_options_t *options,
+                             int continued)
 {
     int color = options->color;
     char *path = ng_print_display_path(hit->path, options->cwd);
@@ -61,23 +64,50 @@ ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
         return NG_NO_MEMORY;
     }
 
-    put_marked(out, hit->title, hit->title_spans, hit->n_title_spans, color,
-               SGR_TITLE);
-    fputc('\n', out);
-    if (color)
-        fputs(SGR_META, out);
-    fputs(hit->date ? hit->date : "(no date)", out);
-    if (host || hit->source)
-        fprintf(out, "  %s", host ? host : hit->source);
-    fprintf(out, "%s  %s%s%s:%u\n", color ? SGR_RESET : "",
-            color ? SGR_PATH : "", path, color ? SGR_RESET : "",
-            hit->paragraph);
+    if (!continued) {
+        put_marked(out, hit->title, hit->title_spans, hit->n_title_spans,
+                   color, SGR_TITLE);
+        fputc('\n', out);
+        if (color)
+            fputs(SGR_META, out);
+        fputs(hit->date ? hit->date : "(no date)", out);
+        if (host || hit->source)
+            fprintf(out, "  %s", host ? host : hit->source);
+        fprintf(out, "%s  ", color ? SGR_RESET : "");
+    }
+    fprintf(out, "%s%s%s:%u\n", color ? SGR_PATH : "", path,
+            color ? SGR_RESET : "", hit->paragraph);
     fputs("  ", out);
     put_marked(out, hit->text, hit->spans, hit->n_spans, color, NULL);
-    fputs("\n\n", out);
+    fputc('\n', out);
+    if (hit->more)
+        fprintf(out, "%s  +%u more paragraph%s in this story%s\n",
+                color ? SGR_META : "", hit->more, hit->more == 1 ? "" : "s",
+                color ? SGR_RESET : "");
+    fputc('\n', out);
     free(path);
     free(host);
     return ferror(out) ? NG_IO_ERROR : NG_OK;
+}
+
+ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
+                         const ng_print_options_t *options)
+{
+    return print_one(out, hit, options, 0);
+}
+
+ng_status_t ng_print_results(FILE *out, const ng_results_t *results,
+                             const ng_print_options_t *options)
+{
+    for (size_t i = 0; i < results->n_hits; i++) {
+        int continued = i > 0 && strcmp(results->hits[i].story,
+                                        results->hits[i - 1].story) == 0;
+        ng_status_t st = print_one(out, &results->hits[i], options,
+                                   continued);
+        if (st != NG_OK)
+            return st;
+    }
+    return NG_OK;
 }
 
 /* A JSON string, or JSON null for NULL. */
@@ -86,7 +116,8 @@ static json_object *string_or_null(const char *s)
     return s ? json_object_new_string(s) : NULL;
 }
 
-ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank)
+ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank,
+                              const char *qid)
 {
     json_object *obj = json_object_new_object();
     json_object *matches = json_object_new_array();
@@ -103,6 +134,8 @@ ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank)
         json_object_array_add(pair, json_object_new_int64((int64_t)hit->spans[i].end));
         json_object_array_add(matches, pair);
     }
+    if (qid)
+        json_object_object_add(obj, "qid", json_object_new_string(qid));
     json_object_object_add(obj, "rank", json_object_new_int64((int64_t)rank));
     json_object_object_add(obj, "story", json_object_new_string(hit->story));
     json_object_object_add(obj, "path", json_object_new_string(hit->path));
@@ -114,6 +147,7 @@ ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank)
     json_object_object_add(obj, "score", json_object_new_double(hit->score));
     json_object_object_add(obj, "text", json_object_new_string(hit->text));
     json_object_object_add(obj, "matches", matches);
+    json_object_object_add(obj, "more", json_object_new_int64(hit->more));
     const char *s = json_object_to_json_string_ext(
         obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     ng_status_t st = NG_NO_MEMORY;

@@ -31,13 +31,26 @@ ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
                          const ng_print_options_t *options);
 
 /*
+ * Writes RESULTS as a person reads them: each hit as ng_print_hit() does,
+ * except that a story's further paragraphs show only their place
+ * ("corpus/story.txt:7"), not the headline and date again, and a story with
+ * paragraphs held back ends with a line "+K more paragraphs in this story".
+ * Returns NG_OK, NG_NO_MEMORY or NG_IO_ERROR.
+ */
+ng_status_t ng_print_results(FILE *out, const ng_results_t *results,
+                             const ng_print_options_t *options);
+
+/*
  * Writes HIT as one JSON object on one line with the members rank (RANK,
  * 1-based), story, path (absolute), title, date ("YYYY-MM-DD" or null),
- * source (or null), paragraph, score, text, and matches (the byte ranges of
- * the matched words in text, as [start, end] pairs).  The output is valid
+ * source (or null), paragraph, score, text, matches (the byte ranges of
+ * the matched words in text, as [start, end] pairs), and more (the story's
+ * matching paragraphs held back after this one, see ng_hit_t); first, when
+ * QID is not NULL, qid (the id of the query in a batch).  The output is valid
  * JSON for any text.  Returns NG_OK, NG_NO_MEMORY or NG_IO_ERROR.
  */
-ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank);
+ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank,
+                              const char *qid);
 
 /*
  * PATH as shown to a person: relative to CWD when it lies below it, else as

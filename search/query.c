@@ -108,9 +108,9 @@ static int on_plain_token(void *ctx, const ng_token_t *token)
     return 0;
 }
 
-/* Non-zero if NORMAL (a normalised query) is two or more words and nothing
- * else: no operators, quotes or fields. */
-static int is_plain_words(const char *normal)
+/* The number of words of NORMAL (a normalised query) when it is plain
+ * words and nothing else (no operators, quotes or fields), else 0. */
+static size_t plain_words(const char *normal)
 {
     plain_t p = { normal, 0, 0, 1 };
     size_t len = strlen(normal);
@@ -119,7 +119,79 @@ static int is_plain_words(const char *normal)
     for (size_t i = p.at; i < len; i++)
         if (!strchr(" \t\r\n", normal[i]))
             p.only_words = 0;
-    return p.only_words && p.words >= 2;
+    return p.only_words ? p.words : 0;
+}
+
+/* Replaces *QUERY by OP(*QUERY, EXTRA) and frees EXTRA.  Returns NG_OK or
+ * NG_NO_MEMORY, leaving *QUERY as it was. */
+static ng_status_t join(xc_op_t op, xc_query_t **query, xc_query_t *extra)
+{
+    xc_query_t *both = xc_query_combine(op, *query, extra);
+    xc_query_free(extra);
+    if (!both)
+        return NG_NO_MEMORY;
+    xc_query_free(*query);
+    *query = both;
+    return NG_OK;
+}
+
+/*
+ * Reads TEXT again as VARIANT says and lets the result add to *QUERY's
+ * weights (XC_OP_AND_MAYBE): scaled by WEIGHT, or, with CONSTANT, as
+ * WEIGHT itself for every paragraph it matches.  A text that parsed once
+ * parses again, so only memory can run out: returns NG_OK or NG_NO_MEMORY.
+ */
+static ng_status_t add_reading(xc_db_t *db, const char *text,
+                               const xc_parse_options_t *variant,
+                               int constant, double weight,
+                               xc_query_t **query)
+{
+    xc_query_t *q = NULL;
+    xc_status_t rc = xc_query_parse(db, text, variant, &q, NULL);
+    if (rc != XC_OK)
+        return rc == XC_NO_MEMORY ? NG_NO_MEMORY : NG_OK;
+    xc_query_t *extra = constant ? xc_query_constant(q, weight)
+                                 : xc_query_scale(q, weight);
+    xc_query_free(q);
+    if (!extra)
+        return NG_NO_MEMORY;
+    return join(XC_OP_AND_MAYBE, query, extra);
+}
+
+/*
+ * Headline evidence: the same query read against the headline's words
+ * (ZS terms) adds NG_QUERY_TITLE_WEIGHT of its weight to the paragraphs it
+ * already matches.  Measured on the development collections (bench/
+ * RESULTS.md): 0.2 to 0.3 helps both, 1.0 hurts.
+ */
+static ng_status_t add_title_boost(xc_db_t *db, const char *normal,
+                                   const xc_parse_options_t *options,
+                                   xc_query_t **query)
+{
+    xc_parse_options_t title = *options;
+    title.default_prefix = NG_PREFIX_TITLE;
+    return add_reading(db, normal, &title, 0, NG_QUERY_TITLE_WEIGHT, query);
+}
+
+/*
+ * A short query of plain words ranks the paragraphs that hold every word
+ * above those that lack one, whatever their weights: "rare earth" lists
+ * paragraphs about rare earths before those that only say "earth".  The
+ * paragraphs that have all the words gain NG_QUERY_ALL_WORDS_BONUS.
+ * Longer queries (questions in natural language) are left to BM25 alone:
+ * on the development collections any reward for matching more of their
+ * words cost precision.
+ */
+static ng_status_t add_all_words_tier(xc_db_t *db, const char *normal,
+                                      const xc_parse_options_t *options,
+                                      xc_query_t **query)
+{
+    size_t words = plain_words(normal);
+    if (options->default_and || words < 2 || words > NG_QUERY_TIER_WORDS)
+        return NG_OK;
+    xc_parse_options_t all = *options;
+    all.default_and = 1;
+    return add_reading(db, normal, &all, 1, NG_QUERY_ALL_WORDS_BONUS, query);
 }
 
 /*
@@ -134,7 +206,7 @@ static ng_status_t add_phrase_boost(xc_db_t *db, const char *normal,
                                     xc_query_t **query)
 {
     char *phrase;
-    if (!is_plain_words(normal))
+    if (plain_words(normal) < 2)
         return NG_OK;
     if (asprintf(&phrase, "\"%s\"", normal) < 0)
         return NG_NO_MEMORY;
@@ -174,12 +246,15 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     };
     xc_status_t rc = xc_query_parse(db, normal, &options, out, error);
     ng_status_t st = ng_status_from_xc(rc);
-    if (st == NG_OK) {
+    if (st == NG_OK)
+        st = add_title_boost(db, normal, &options, out);
+    if (st == NG_OK)
+        st = add_all_words_tier(db, normal, &options, out);
+    if (st == NG_OK)
         st = add_phrase_boost(db, normal, &options, out);
-        if (st != NG_OK) {
-            xc_query_free(*out);
-            *out = NULL;
-        }
+    if (st != NG_OK) {
+        xc_query_free(*out);
+        *out = NULL;
     }
     free(normal);
     return st;

@@ -21,12 +21,23 @@
  */
 char *ng_query_normalize(const char *text);
 
+/* The share of a query's weight that its words earn again in a headline. */
+#define NG_QUERY_TITLE_WEIGHT 0.25
+/* Queries of plain words up to this long rank paragraphs with all of them
+ * first ... */
+#define NG_QUERY_TIER_WORDS 4
+/* ... by adding this to their weight, more than any other part can give. */
+#define NG_QUERY_ALL_WORDS_BONUS 10000.0
+
 /*
  * Parses TEXT into *OUT (free with xc_query_free()), stemming with STEMMER.
  * DB, if not NULL, is used to expand wildcards.  Plain words are combined
- * with AND when DEFAULT_AND is non-zero, else with OR; when the query is
- * only plain words, paragraphs where they stand together as a phrase rank
- * higher.  Returns NG_OK,
+ * with AND when DEFAULT_AND is non-zero, else with OR.  The ranking: BM25
+ * on the paragraph's words, plus NG_QUERY_TITLE_WEIGHT of the same query
+ * read against the story's headline; for a query of plain words, the words
+ * standing together as a phrase add their weight, and with OR and at most
+ * NG_QUERY_TIER_WORDS words, paragraphs holding all of them gain
+ * NG_QUERY_ALL_WORDS_BONUS.  Returns NG_OK,
  * NG_QUERY_ERROR with the parser's message in *ERROR (caller frees), or
  * NG_NO_MEMORY.
  */

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "schema.h"
 #include "search.h"
 #include "stemmer.h"
+#include "terms.h"
 #include "xapian-c.h"
 
 /* How often a search is retried when a writer changes the index under it. */
@@ -80,80 +82,252 @@ static ng_status_t read_hit(ng_hit_t *hit, const char *data, size_t len,
     return oom ? NG_NO_MEMORY : NG_OK;
 }
 
-typedef struct {
+struct ng_searcher {
+    char *path;
     xc_db_t *db;
     ng_stemmer_t *stemmer;
-    xc_query_t *query;
-    xc_mset_t *mset;
-    const char **terms;
-} attempt_t;
+};
 
-static void attempt_clear(attempt_t *a)
+/* Error from a binding call on the searcher's database. */
+static ng_status_t db_error(ng_searcher_t *s, xc_status_t rc, char **error)
 {
-    free(a->terms);
-    xc_mset_free(a->mset);
-    xc_query_free(a->query);
-    ng_stemmer_free(a->stemmer);
-    a->terms = NULL;
-    a->mset = NULL;
-    a->query = NULL;
-    a->stemmer = NULL;
-}
-
-/* Error from a binding call on the attempt's database. */
-static ng_status_t db_error(attempt_t *a, xc_status_t rc, char **error)
-{
-    *error = strdup(xc_db_error(a->db));
+    free(*error);
+    *error = strdup(xc_db_error(s->db));
     return ng_status_from_xc(rc);
 }
 
-/* One try at the whole search on an open database.  Returns
- * NG_INDEX_MODIFIED when the caller should reopen and try again. */
-static ng_status_t attempt(attempt_t *a, const char *query_text,
-                           const ng_search_options_t *options,
-                           ng_results_t *results, char **error)
+static void searcher_shut(ng_searcher_t *s)
 {
-    char *language = NULL;
-    xc_status_t rc = xc_db_get_metadata(a->db, NG_META_LANGUAGE, &language);
+    ng_stemmer_free(s->stemmer);
+    xc_db_close(s->db);
+    s->stemmer = NULL;
+    s->db = NULL;
+}
+
+/* Opens S's database and its stemmer. */
+static ng_status_t searcher_load(ng_searcher_t *s, char **error)
+{
+    free(*error);
+    *error = NULL;
+    xc_status_t rc = xc_db_open(s->path, XC_OPEN_READ, &s->db, error);
     if (rc != XC_OK)
-        return db_error(a, rc, error);
+        return ng_status_from_xc(rc);
+    char *language = NULL;
+    rc = xc_db_get_metadata(s->db, NG_META_LANGUAGE, &language);
+    if (rc != XC_OK)
+        return db_error(s, rc, error);
     ng_status_t st = ng_stemmer_new(*language ? language : NG_DEFAULT_LANGUAGE,
-                                    &a->stemmer);
+                                    &s->stemmer);
     if (st == NG_UNKNOWN_LANGUAGE &&
         asprintf(error, "the index names an unknown language '%s'",
                  language) < 0)
         *error = NULL;
     free(language);
-    if (st != NG_OK)
-        return st;
+    return st;
+}
 
-    st = ng_query_parse(a->db, a->stemmer, query_text, options->default_and,
-                        &a->query, error);
-    if (st != NG_OK)
-        return st;
+/* Xapian 1.4 tells a reader that a writer changed the blocks under it with
+ * DatabaseModifiedError, but now and then, when the reader meets a block
+ * already rewritten (while opening, too), with DatabaseCorruptError
+ * ("Expected block N to be level 1", "Db block overwritten").  Both go away
+ * when the index is opened afresh; a real corruption does not, and is
+ * reported after the last try. */
+static int worth_retrying(ng_status_t st)
+{
+    return st == NG_INDEX_MODIFIED || st == NG_INDEX_CORRUPT;
+}
 
-    unsigned max = options->max_hits;
-    if (max == 0) {
-        rc = xc_db_doc_count(a->db, &max);
-        if (rc != XC_OK)
-            return db_error(a, rc, error);
+/* Opens S afresh after a failed try; ST says why it failed. */
+static ng_status_t searcher_reload(ng_searcher_t *s, ng_status_t st,
+                                   char **error)
+{
+    searcher_shut(s);
+    if (st == NG_INDEX_CORRUPT)
+        usleep(20 * 1000);
+    return searcher_load(s, error);
+}
+
+ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
+                             char **error)
+{
+    *error = NULL;
+    *out = NULL;
+    ng_searcher_t *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(db_path))) {
+        free(s);
+        *error = strdup(ng_status_to_string(NG_NO_MEMORY));
+        return NG_NO_MEMORY;
     }
+    ng_status_t st = searcher_load(s, error);
+    for (int tries = 1; worth_retrying(st) && tries < MAX_RETRIES; tries++)
+        st = searcher_reload(s, st, error);
+    if (st != NG_OK) {
+        ng_searcher_close(s);
+        if (!*error)
+            *error = strdup(ng_status_to_string(st));
+        return st;
+    }
+    *out = s;
+    return NG_OK;
+}
+
+void ng_searcher_close(ng_searcher_t *searcher)
+{
+    if (!searcher)
+        return;
+    searcher_shut(searcher);
+    free(searcher->path);
+    free(searcher);
+}
+
+/* What one try at a search holds; freed by try_clear(). */
+typedef struct {
+    xc_query_t *query;
+    xc_mset_t *mset;
+    const char **terms;
+    size_t n_terms;
+} try_t;
+
+static void try_clear(try_t *t)
+{
+    free(t->terms);
+    xc_mset_free(t->mset);
+    xc_query_free(t->query);
+    memset(t, 0, sizeof *t);
+}
+
+/* How many paragraphs of STORY match T's query, exactly, into *OUT. */
+static ng_status_t count_in_story(ng_searcher_t *s, try_t *t,
+                                  const char *story, unsigned *out,
+                                  char **error)
+{
+    char *term = ng_terms_id_term(NG_PREFIX_STORY, story, "");
+    if (!term)
+        return NG_NO_MEMORY;
+    xc_query_t *only = xc_query_new_term(term, strlen(term));
+    free(term);
+    xc_query_t *q = only ? xc_query_combine(XC_OP_FILTER, t->query, only)
+                         : NULL;
+    xc_query_free(only);
+    if (!q)
+        return NG_NO_MEMORY;
     xc_search_options_t so;
     xc_search_options_init(&so);
-    so.check_at_least = (int)max;
-    rc = xc_db_search(a->db, a->query, 0, max, &so, &a->mset);
+    so.check_at_least = INT_MAX;
+    xc_mset_t *mset = NULL;
+    xc_status_t rc = xc_db_search(s->db, q, 0, 0, &so, &mset);
+    xc_query_free(q);
     if (rc != XC_OK)
-        return db_error(a, rc, error);
+        return db_error(s, rc, error);
+    *out = xc_mset_matches_estimated(mset);
+    xc_mset_free(mset);
+    return NG_OK;
+}
 
-    size_t n_terms = xc_query_term_count(a->query);
-    a->terms = calloc(n_terms + 1, sizeof *a->terms);
-    if (!a->terms)
+/* Moves the paragraphs of each story to follow its first (best) one,
+ * keeping the order of stories and, within a story, of paragraphs. */
+static ng_status_t group_by_story(ng_results_t *results)
+{
+    size_t n = results->n_hits;
+    ng_hit_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    char *taken = calloc(n ? n : 1, 1);
+    if (!sorted || !taken) {
+        free(sorted);
+        free(taken);
         return NG_NO_MEMORY;
-    for (size_t i = 0; i < n_terms; i++)
-        a->terms[i] = xc_query_term(a->query, i);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            continue;
+        for (size_t j = i; j < n; j++)
+            if (!taken[j] &&
+                strcmp(results->hits[j].story, results->hits[i].story) == 0) {
+                sorted[k++] = results->hits[j];
+                taken[j] = 1;
+            }
+    }
+    free(results->hits);
+    free(taken);
+    results->hits = sorted;
+    return NG_OK;
+}
 
-    size_t n = xc_mset_size(a->mset);
-    results->matches = xc_mset_matches_estimated(a->mset);
+/* Sets each hit's MORE: for the stories that a limit held back, how many of
+ * their matching paragraphs are not shown. */
+static ng_status_t count_held_back(ng_searcher_t *s, try_t *t,
+                                   const ng_search_options_t *options,
+                                   ng_results_t *results, char **error)
+{
+    for (size_t i = 0; i < results->n_hits;) {
+        size_t shown = 1;
+        while (i + shown < results->n_hits &&
+               strcmp(results->hits[i + shown].story,
+                      results->hits[i].story) == 0)
+            shown++;
+        int limited = options->stories ||
+                      (options->per_story && shown >= options->per_story);
+        if (limited) {
+            unsigned all = 0;
+            ng_status_t st = count_in_story(s, t, results->hits[i].story,
+                                            &all, error);
+            if (st != NG_OK)
+                return st;
+            results->hits[i + shown - 1].more =
+                all > shown ? all - (unsigned)shown : 0;
+        }
+        i += shown;
+    }
+    return NG_OK;
+}
+
+/* One try at the whole search on S's open database.  Returns
+ * NG_INDEX_MODIFIED or NG_INDEX_CORRUPT when the caller should reopen and
+ * try again. */
+static ng_status_t search_once(ng_searcher_t *s, try_t *t,
+                               const char *query_text,
+                               const ng_search_options_t *options,
+                               ng_results_t *results, char **error)
+{
+    ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
+                                    options->sort != NG_SORT_RELEVANCE,
+                                    &t->query, error);
+    if (st != NG_OK)
+        return st;
+
+    unsigned all_docs = 0;
+    xc_status_t rc = xc_db_doc_count(s->db, &all_docs);
+    if (rc != XC_OK)
+        return db_error(s, rc, error);
+    unsigned max = options->max_hits ? options->max_hits : all_docs;
+    xc_search_options_t so;
+    xc_search_options_init(&so);
+    so.bm25_k1 = NG_SEARCH_BM25_K1;
+    so.bm25_b = NG_SEARCH_BM25_B;
+    so.check_at_least = options->count ? INT_MAX : (int)max;
+    if (options->stories || options->per_story) {
+        so.collapse_slot = NG_SLOT_STORY;
+        so.collapse_max = options->stories ? 1 : options->per_story;
+    }
+    if (options->sort != NG_SORT_RELEVANCE) {
+        so.sort_slot = NG_SLOT_DATE;
+        so.sort_descending = options->sort == NG_SORT_NEWEST;
+        /* Undated stories sort last either way. */
+        so.sort_missing = options->sort == NG_SORT_NEWEST ? "" : "99999999";
+    }
+    rc = xc_db_search(s->db, t->query, 0, max, &so, &t->mset);
+    if (rc != XC_OK)
+        return db_error(s, rc, error);
+
+    t->n_terms = xc_query_term_count(t->query);
+    t->terms = calloc(t->n_terms + 1, sizeof *t->terms);
+    if (!t->terms)
+        return NG_NO_MEMORY;
+    for (size_t i = 0; i < t->n_terms; i++)
+        t->terms[i] = xc_query_term(t->query, i);
+
+    size_t n = xc_mset_size(t->mset);
+    results->matches = xc_mset_matches_estimated(t->mset);
     results->hits = calloc(n ? n : 1, sizeof *results->hits);
     if (!results->hits)
         return NG_NO_MEMORY;
@@ -161,56 +335,60 @@ static ng_status_t attempt(attempt_t *a, const char *query_text,
         ng_hit_t *hit = &results->hits[i];
         const char *data;
         size_t len;
-        rc = xc_mset_data(a->mset, i, &data, &len);
+        rc = xc_mset_data(t->mset, i, &data, &len);
         if (rc != XC_OK)
-            return db_error(a, rc, error);
+            return db_error(s, rc, error);
         results->n_hits = i + 1;
-        hit->score = xc_mset_weight(a->mset, i);
+        hit->score = xc_mset_weight(t->mset, i);
+        /* The bonus of query.h's first tier orders, it is not evidence. */
+        if (hit->score >= NG_QUERY_ALL_WORDS_BONUS)
+            hit->score -= NG_QUERY_ALL_WORDS_BONUS;
         st = read_hit(hit, data, len, error);
-        if (st == NG_OK)
-            st = ng_highlight(a->stemmer, hit->text, strlen(hit->text), "",
-                              a->terms, n_terms, &hit->spans, &hit->n_spans);
-        if (st == NG_OK)
-            st = ng_highlight(a->stemmer, hit->title, strlen(hit->title),
-                              NG_PREFIX_TITLE, a->terms, n_terms,
+        if (st == NG_OK && !options->plain)
+            st = ng_highlight(s->stemmer, hit->text, strlen(hit->text), "",
+                              t->terms, t->n_terms, &hit->spans,
+                              &hit->n_spans);
+        if (st == NG_OK && !options->plain)
+            st = ng_highlight(s->stemmer, hit->title, strlen(hit->title),
+                              NG_PREFIX_TITLE, t->terms, t->n_terms,
                               &hit->title_spans, &hit->n_title_spans);
+        if (st != NG_OK)
+            return st;
+    }
+    if (!options->stories && options->per_story != 1) {
+        st = group_by_story(results);
+        if (st != NG_OK)
+            return st;
+    }
+    if (options->held_back) {
+        st = count_held_back(s, t, options, results, error);
         if (st != NG_OK)
             return st;
     }
     return n ? NG_OK : NG_NO_MATCH;
 }
 
-ng_status_t ng_search_run(const char *db_path, const char *query,
-                          const ng_search_options_t *options,
-                          ng_results_t **out, char **error)
+ng_status_t ng_searcher_search(ng_searcher_t *searcher, const char *query,
+                               const ng_search_options_t *options,
+                               ng_results_t **out, char **error)
 {
-    attempt_t a = { 0 };
     ng_results_t *results = NULL;
+    try_t t = { 0 };
+    ng_status_t st = NG_OK;
     *error = NULL;
-
-    /* Xapian 1.4 tells a reader that a writer changed the blocks under it
-     * with DatabaseModifiedError, but now and then, when the reader meets
-     * a block already rewritten (while opening, too), with
-     * DatabaseCorruptError ("Expected block N to be level 1", "Db block
-     * overwritten").  Both go away when the index is opened afresh; a real
-     * corruption does not, and is reported after the last try. */
-    ng_status_t st = NG_INDEX_MODIFIED;
-    for (int tries = 0; (st == NG_INDEX_MODIFIED || st == NG_INDEX_CORRUPT) &&
-                        tries < MAX_RETRIES;
-         tries++) {
-        if (tries > 0) {
-            attempt_clear(&a);
-            xc_db_close(a.db);
-            a.db = NULL;
-            free(*error);
-            *error = NULL;
-            if (st == NG_INDEX_CORRUPT)
-                usleep(20 * 1000);
-        }
-        xc_status_t rc = xc_db_open(db_path, XC_OPEN_READ, &a.db, error);
-        if (rc != XC_OK) {
-            st = ng_status_from_xc(rc);
-            continue;
+    *out = NULL;
+    /* A searcher whose last reopening failed tries again first. */
+    if (!searcher->db)
+        st = NG_INDEX_MODIFIED;
+    for (int tries = 0; tries < MAX_RETRIES; tries++) {
+        if (tries > 0 || !searcher->db) {
+            try_clear(&t);
+            st = searcher_reload(searcher, st, error);
+            if (st != NG_OK) {
+                if (worth_retrying(st))
+                    continue;
+                break;
+            }
         }
         ng_results_free(results);
         results = calloc(1, sizeof *results);
@@ -218,10 +396,13 @@ ng_status_t ng_search_run(const char *db_path, const char *query,
             st = NG_NO_MEMORY;
             break;
         }
-        st = attempt(&a, query, options, results, error);
+        free(*error);
+        *error = NULL;
+        st = search_once(searcher, &t, query, options, results, error);
+        if (!worth_retrying(st))
+            break;
     }
-    attempt_clear(&a);
-    xc_db_close(a.db);
+    try_clear(&t);
     if (st == NG_OK || st == NG_NO_MATCH) {
         *out = results;
     } else {
@@ -229,5 +410,19 @@ ng_status_t ng_search_run(const char *db_path, const char *query,
         if (!*error)
             *error = strdup(ng_status_to_string(st));
     }
+    return st;
+}
+
+ng_status_t ng_search_run(const char *db_path, const char *query,
+                          const ng_search_options_t *options,
+                          ng_results_t **out, char **error)
+{
+    ng_searcher_t *searcher = NULL;
+    *out = NULL;
+    ng_status_t st = ng_searcher_open(db_path, &searcher, error);
+    if (st != NG_OK)
+        return st;
+    st = ng_searcher_search(searcher, query, options, out, error);
+    ng_searcher_close(searcher);
     return st;
 }

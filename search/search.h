@@ -24,31 +24,80 @@ typedef struct {
     size_t n_spans;
     ng_span_t *title_spans;   /* matched words in TITLE */
     size_t n_title_spans;
+    unsigned more;        /* the story's other matching paragraphs that
+                             are not among the hits */
 } ng_hit_t;
 
 typedef struct {
-    ng_hit_t *hits;       /* best first */
+    ng_hit_t *hits;       /* best first, a story's paragraphs together */
     size_t n_hits;
-    unsigned matches;     /* how many paragraphs matched in all (estimate
-                             when larger than what was asked for) */
+    unsigned matches;     /* how many paragraphs (stories, with STORIES)
+                             matched in all: exact with COUNT, else an
+                             estimate when larger than what was asked for */
 } ng_results_t;
 
+typedef enum {
+    NG_SORT_RELEVANCE,    /* best first */
+    NG_SORT_NEWEST,       /* latest date first; undated stories last */
+    NG_SORT_OLDEST        /* earliest date first; undated stories last */
+} ng_sort_t;
+
 typedef struct {
-    unsigned max_hits;    /* how many paragraphs at most; 0 means all */
-    int default_and;      /* plain words must all match */
+    unsigned max_hits;    /* how many paragraphs (stories, with STORIES) at
+                             most; 0 means all */
+    unsigned per_story;   /* how many paragraphs of one story at most; 0
+                             means no limit */
+    int stories;          /* one hit per story: its best paragraph, ranked
+                             by it */
+    ng_sort_t sort;       /* by date, plain words must all match */
+    int count;            /* count every match exactly */
+    int held_back;        /* set the hits' MORE (a little search per story
+                             shown) */
+    int plain;            /* leave SPANS and TITLE_SPANS empty: for callers
+                             that need only the ranking */
 } ng_search_options_t;
 
+/* BM25's parameters.  Robertson's usual k1 = 1.2, b = 0.75 beat Xapian's
+ * defaults (1, 0.5) on both development collections (bench/RESULTS.md). */
+#define NG_SEARCH_BM25_K1 1.2
+#define NG_SEARCH_BM25_B 0.75
+
+/* An open index to run searches on; see ng_searcher_open(). */
+typedef struct ng_searcher ng_searcher_t;
+
 /*
- * Searches the index at DB_PATH (a folder, or a stub database file) for
- * QUERY.  The query is stemmed in the language the index was built with.  A
- * search that meets an index changed by a concurrent writer reopens it and
- * tries again.
+ * Opens the index at DB_PATH (a folder, or a stub database file) for
+ * searching, stemming queries in the language the index was built with.
+ * Returns NG_OK with *OUT set (close with ng_searcher_close()), NG_NO_INDEX
+ * when there is no index at DB_PATH, or another error; on error *ERROR
+ * holds a message (caller frees).
+ */
+ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
+                             char **error);
+
+/*
+ * Searches for QUERY as OPTIONS say.  A search that meets an index changed
+ * by a concurrent writer reopens it and tries again.  Hits are ordered best
+ * first, except that the paragraphs of one story follow the story's best
+ * one.  With HELD_BACK, a hit's MORE counts the story's other matching
+ * paragraphs that are not shown, when a limit (PER_STORY, or STORIES) held
+ * them back.
  *
  * Returns NG_OK with *OUT set (free with ng_results_free()) when something
  * matched, NG_NO_MATCH with *OUT set to empty results when nothing did,
- * NG_NO_INDEX when there is no index at DB_PATH, NG_QUERY_ERROR for a query
- * that does not parse, or another error; on error *ERROR holds a message
- * (caller frees).
+ * NG_QUERY_ERROR for a query that does not parse, or another error; on
+ * error *ERROR holds a message (caller frees).
+ */
+ng_status_t ng_searcher_search(ng_searcher_t *searcher, const char *query,
+                               const ng_search_options_t *options,
+                               ng_results_t **out, char **error);
+
+/* Closes SEARCHER; NULL is allowed. */
+void ng_searcher_close(ng_searcher_t *searcher);
+
+/*
+ * Opens the index at DB_PATH, searches it once, and closes it: the same
+ * statuses as ng_searcher_open() and ng_searcher_search().
  */
 ng_status_t ng_search_run(const char *db_path, const char *query,
                           const ng_search_options_t *options,

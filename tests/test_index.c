@@ -99,7 +99,7 @@ static unsigned story_paragraphs(fixture_t *f, const char *id)
 /* Number of paragraphs QUERY finds. */
 static size_t hits(fixture_t *f, const char *query)
 {
-    ng_search_options_t so = { 0, 0 };
+    ng_search_options_t so = { .max_hits = 0 };
     ng_results_t *r = NULL;
     char *error = NULL;
     ng_status_t st = ng_search_run(f->db, query, &so, &r, &error);

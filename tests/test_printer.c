@@ -34,7 +34,7 @@ static char *print_json(const ng_hit_t *hit, size_t rank)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    assert_int_equal(ng_print_hit_json(f, hit, rank), NG_OK);
+    assert_int_equal(ng_print_hit_json(f, hit, rank, NULL), NG_OK);
     fclose(f);
     return buf;
 }

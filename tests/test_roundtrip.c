@@ -111,7 +111,7 @@ static void test_every_word_finds_its_paragraph(void **state)
 
     /* Search each distinct word once, for all its matches. */
     size_t failures = 0, searched = 0;
-    ng_search_options_t so = { 0, 0 };
+    ng_search_options_t so = { .max_hits = 0 };
     for (size_t i = 0; i < e.n;) {
         size_t j = i;
         while (j < e.n && strcmp(e.items[j].word, e.items[i].word) == 0)

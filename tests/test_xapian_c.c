@@ -64,7 +64,7 @@ static const char *const title_field[][2] = { { "title", "S" } };
  * AND by default, and the "title:" field. */
 static xc_parse_options_t parse_options(strip_s_t *stem)
 {
-    xc_parse_options_t o = { strip_s, stem, "Z", 1, title_field, 1 };
+    xc_parse_options_t o = { strip_s, stem, "Z", 1, title_field, 1, NULL };
     return o;
 }
 
@@ -627,7 +627,7 @@ static void test_bad_parse_options_are_invalid(void **state)
 static void test_stemmer_out_of_memory(void **state)
 {
     (void)state;
-    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0 };
+    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0, NULL };
     xc_query_t *q = NULL;
     char *error = NULL;
     assert_int_equal(xc_query_parse(NULL, "tariffs", &o, &q, &error),

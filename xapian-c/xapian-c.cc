@@ -652,7 +652,7 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
     *out = NULL;
     if (!text)
         return parse_failure(db, error, XC_INVALID, "no query text given");
-    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0 };
+    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL };
     if (!options)
         options = &none;
     /* Xapian 1.4's QueryParser always puts "Z" before STEM_SOME stems (and
@@ -680,6 +680,8 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
                                                : Xapian::Query::OP_OR);
         for (size_t i = 0; i < options->n_fields; i++)
             qp.add_prefix(options->fields[i][0], options->fields[i][1]);
+        if (options->default_prefix && *options->default_prefix)
+            qp.add_prefix("", options->default_prefix);
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE |
                          Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE;
@@ -713,19 +715,96 @@ void xc_query_free(xc_query_t *query)
 
 xc_query_t *xc_query_or(const xc_query_t *a, const xc_query_t *b)
 {
+    return xc_query_combine(XC_OP_OR, a, b);
+}
+
+xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
+                             const xc_query_t *b)
+{
+    static const struct {
+        xc_op_t op;
+        Xapian::Query::op xop;
+    } ops[] = {
+        { XC_OP_AND, Xapian::Query::OP_AND },
+        { XC_OP_OR, Xapian::Query::OP_OR },
+        { XC_OP_AND_NOT, Xapian::Query::OP_AND_NOT },
+        { XC_OP_AND_MAYBE, Xapian::Query::OP_AND_MAYBE },
+        { XC_OP_FILTER, Xapian::Query::OP_FILTER },
+    };
     if (!a || !b)
+        return NULL;
+    size_t i = 0;
+    while (i < sizeof ops / sizeof ops[0] && ops[i].op != op)
+        i++;
+    if (i == sizeof ops / sizeof ops[0])
         return NULL;
     xc_query_t *both = NULL;
     try {
         both = new xc_query_t();
-        both->query = Xapian::Query(Xapian::Query::OP_OR, a->query, b->query);
-        std::set_union(a->terms.begin(), a->terms.end(), b->terms.begin(),
-                       b->terms.end(), std::back_inserter(both->terms));
+        both->query = Xapian::Query(ops[i].xop, a->query, b->query);
+        if (op == XC_OP_AND_NOT)
+            both->terms = a->terms;
+        else
+            std::set_union(a->terms.begin(), a->terms.end(),
+                           b->terms.begin(), b->terms.end(),
+                           std::back_inserter(both->terms));
     } catch (...) {
         delete both;
         return NULL;
     }
     return both;
+}
+
+xc_query_t *xc_query_scale(const xc_query_t *q, double factor)
+{
+    if (!q || !(factor >= 0))
+        return NULL;
+    xc_query_t *scaled = NULL;
+    try {
+        scaled = new xc_query_t();
+        scaled->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      q->query, factor);
+        scaled->terms = q->terms;
+    } catch (...) {
+        delete scaled;
+        return NULL;
+    }
+    return scaled;
+}
+
+xc_query_t *xc_query_new_term(const char *term, size_t len)
+{
+    if (!term)
+        return NULL;
+    xc_query_t *q = NULL;
+    try {
+        q = new xc_query_t();
+        q->query = Xapian::Query(std::string(term, len));
+        q->terms.emplace_back(term, len);
+    } catch (...) {
+        delete q;
+        return NULL;
+    }
+    return q;
+}
+
+xc_query_t *xc_query_constant(const xc_query_t *filter, double weight)
+{
+    if (!filter || !(weight >= 0))
+        return NULL;
+    xc_query_t *q = NULL;
+    try {
+        q = new xc_query_t();
+        /* The query owns the source once released to it. */
+        Xapian::Query fixed(
+            (new Xapian::FixedWeightPostingSource(weight))->release());
+        q->query = Xapian::Query(Xapian::Query::OP_FILTER, fixed,
+                                 filter->query);
+    } catch (...) {
+        delete q;
+        return NULL;
+    }
+    return q;
 }
 
 xc_query_t *xc_query_match_all(void)
@@ -782,6 +861,9 @@ void xc_search_options_init(xc_search_options_t *options)
     options->collapse_slot = -1;
     options->collapse_max = 1;
     options->check_at_least = 0;
+    options->sort_slot = -1;
+    options->sort_descending = 0;
+    options->sort_missing = NULL;
 }
 
 /* Runs QUERY through a Xapian::Enquire weighted with BM25 as OPTIONS says,
@@ -812,6 +894,15 @@ xc_status_t xc_db_search(xc_db_t *db, const xc_query_t *query,
             enquire.set_collapse_key(
                 static_cast<Xapian::valueno>(options->collapse_slot),
                 options->collapse_max);
+        /* The key maker must outlive get_mset(); Enquire keeps a pointer. */
+        Xapian::MultiValueKeyMaker sorter;
+        if (options->sort_slot >= 0) {
+            sorter.add_value(static_cast<Xapian::valueno>(options->sort_slot),
+                             options->sort_descending != 0,
+                             options->sort_missing ? options->sort_missing
+                                                   : "");
+            enquire.set_sort_by_key_then_relevance(&sorter, false);
+        }
         mset = new xc_mset_t();
         mset->db = db;
         mset->mset = enquire.get_mset(

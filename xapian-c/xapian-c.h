@@ -168,6 +168,9 @@ typedef struct {
      * N_FIELDS pairs { name, prefix }. */
     const char *const (*fields)[2];
     size_t n_fields;
+    /* The prefix of words without a field, e.g. "S" to search headlines;
+     * NULL or "" for unprefixed terms. */
+    const char *default_prefix;
 } xc_parse_options_t;
 
 /*
@@ -191,6 +194,43 @@ void xc_query_free(xc_query_t *query);
  * to the caller.  Returns NULL if memory ran out.
  */
 xc_query_t *xc_query_or(const xc_query_t *a, const xc_query_t *b);
+
+/* How xc_query_combine() joins two queries; Xapian's operators of the same
+ * names. */
+typedef enum {
+    XC_OP_AND,        /* both match; weights add */
+    XC_OP_OR,         /* either matches; weights add */
+    XC_OP_AND_NOT,    /* A matches and B does not; A's weight */
+    XC_OP_AND_MAYBE,  /* A matches; B adds its weight where it matches too */
+    XC_OP_FILTER      /* A matches and B does; A's weight only */
+} xc_op_t;
+
+/*
+ * A new query joining A and B with OP.  Its terms (xc_query_term()) are
+ * those of both, except with XC_OP_AND_NOT, where they are A's.  A and B are
+ * not changed and still belong to the caller.  Returns NULL if memory ran
+ * out or OP is not one of xc_op_t.
+ */
+xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
+                             const xc_query_t *b);
+
+/* A new query that matches what Q matches with its weights multiplied by
+ * FACTOR (>= 0; Xapian's OP_SCALE_WEIGHT).  NULL if memory ran out. */
+xc_query_t *xc_query_scale(const xc_query_t *q, double factor);
+
+/* A new query for the one term TERM (LEN bytes), weighted as usual; its
+ * terms list holds TERM.  NULL if memory ran out. */
+xc_query_t *xc_query_new_term(const char *term, size_t len);
+
+/*
+ * A new query that matches what FILTER matches, every document with the
+ * same weight WEIGHT (>= 0; Xapian's FixedWeightPostingSource filtered by
+ * FILTER).  Added to another query with XC_OP_AND_MAYBE it lifts the
+ * documents that FILTER matches above all others by WEIGHT.  Its terms
+ * list is empty: the terms of FILTER do not count as matched words.  NULL
+ * if memory ran out.
+ */
+xc_query_t *xc_query_constant(const xc_query_t *filter, double weight);
 
 /* A query that matches every document, all with the same weight; NULL if
  * memory ran out. */
@@ -222,6 +262,11 @@ typedef struct {
     unsigned collapse_max;
     int check_at_least;       /* as Enquire::get_mset()'s checkatleast: pass
                                  a large number for an exact match count */
+    int sort_slot;            /* < 0: by weight; else by the value in this
+                                 slot, then by weight */
+    int sort_descending;      /* with sort_slot: largest value first */
+    const char *sort_missing; /* with sort_slot: the value a document
+                                 without one sorts as; NULL means "" */
 } xc_search_options_t;
 
 /* Fills OPTIONS with Xapian's defaults; cannot fail. */

@@ -3,10 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "filters.h"
 #include "query.h"
 #include "schema.h"
 #include "tokenizer.h"
+
+/* The filter fields, whose values reach their callbacks as typed. */
+static const char *const filter_names[] = { "source", "date" };
 
 typedef struct {
     const char *text;
@@ -14,6 +19,7 @@ typedef struct {
     size_t out_len;
     size_t copied;      /* bytes of TEXT already handled */
     unsigned words;     /* how many words TEXT has */
+    size_t verbatim_end; /* bytes before this belong to a filter's value */
 } rewrite_t;
 
 /* Operators the QueryParser recognises only in capitals; they must reach it
@@ -28,28 +34,68 @@ static int is_operator(const char *word, size_t len)
     return 0;
 }
 
+/* Non-zero if TOKEN of TEXT (of WORDS words) is an operator the
+ * QueryParser must see.  An operator needs a word on each side; first or
+ * last, it can only be the word itself ("AND" in "VERY TOUGH, AND"). */
+static int is_kept_operator(const char *text, const ng_token_t *token,
+                            unsigned words)
+{
+    return token->position > 0 && token->position + 1 < words &&
+           is_operator(text + token->start, token->end - token->start);
+}
+
 static void append(rewrite_t *r, const char *bytes, size_t len)
 {
     memcpy(r->out + r->out_len, bytes, len);
     r->out_len += len;
 }
 
+/*
+ * If the LEN bytes of WORD at AT in TEXT name a filter field ("source:",
+ * "date:", in any case) at the start of an item, returns where its value
+ * ends: at white space or ')', or after the closing quote of a quoted
+ * value.  Returns 0 otherwise.
+ */
+static size_t filter_value_end(const char *text, size_t at, size_t len)
+{
+    if (at > 0 && !strchr(" \t\r\n(-+", text[at - 1]))
+        return 0;
+    for (size_t i = 0; i < sizeof filter_names / sizeof filter_names[0];
+         i++) {
+        const char *name = filter_names[i];
+        if (strlen(name) != len || strncasecmp(text + at, name, len) != 0 ||
+            text[at + len] != ':')
+            continue;
+        size_t end = at + len + 1;
+        if (text[end] == '"') {
+            const char *close = strchr(text + end + 1, '"');
+            return close ? (size_t)(close - text) + 1 : strlen(text);
+        }
+        return end + strcspn(text + end, " \t\r\n)");
+    }
+    return 0;
+}
+
 /* Copies the text before TOKEN as it is, then the token normalised (or as
- * it is, for an operator). */
+ * it is, for an operator).  A filter field's value is left as typed: the
+ * filter reads it, not the QueryParser, and "bbc.co.uk" or "2025-06"
+ * would not survive normalising. */
 static int on_token(void *ctx, const ng_token_t *token)
 {
     rewrite_t *r = ctx;
+    if (token->start < r->verbatim_end)
+        return 0;
     append(r, r->text + r->copied, token->start - r->copied);
     const char *orig = r->text + token->start;
     size_t orig_len = token->end - token->start;
-    /* An operator needs a word on each side; first or last, it can only be
-     * the word itself ("AND" in "VERY TOUGH, AND"), so it is kept as one. */
-    if (token->position > 0 && token->position + 1 < r->words &&
-        is_operator(orig, orig_len))
+    if (is_kept_operator(r->text, token, r->words))
         append(r, orig, orig_len);
     else
         append(r, token->text, token->len);
     r->copied = token->end;
+    size_t value_end = filter_value_end(r->text, token->start, orig_len);
+    if (value_end > r->verbatim_end)
+        r->verbatim_end = value_end;
     return 0;
 }
 
@@ -61,6 +107,16 @@ static int count_only(void *ctx, const ng_token_t *token)
     return 0;
 }
 
+/* Counts the words of TEXT into *WORDS, then tokenizes it again with FN,
+ * which may then tell operators by position.  Returns as ng_tokenize(). */
+static int tokenize_counted(const char *text, unsigned *words, ng_token_fn fn,
+                            void *ctx)
+{
+    size_t len = strlen(text);
+    int rc = ng_tokenize(text, len, 0, count_only, NULL, words);
+    return rc ? rc : ng_tokenize(text, len, 0, fn, ctx, NULL);
+}
+
 char *ng_query_normalize(const char *text)
 {
     size_t len = strlen(text);
@@ -68,17 +124,176 @@ char *ng_query_normalize(const char *text)
      * becomes two letters, "ß" becomes "ss"), but never more than
      * NG_TOKEN_MAX_BYTES, and it replaces at least one byte. */
     size_t cap = len * (NG_TOKEN_MAX_BYTES + 1) + 1;
-    rewrite_t r = { text, malloc(cap), 0, 0, 0 };
+    rewrite_t r = { text, malloc(cap), 0, 0, 0, 0 };
     if (!r.out)
         return NULL;
-    if (ng_tokenize(text, len, 0, count_only, NULL, &r.words) != 0 ||
-        ng_tokenize(text, len, 0, on_token, &r, NULL) != 0) {
+    if (tokenize_counted(text, &r.words, on_token, &r) != 0) {
         free(r.out);
         return NULL;
     }
     append(&r, text + r.copied, len - r.copied);
     r.out[r.out_len] = '\0';
     return r.out;
+}
+
+/*
+ * What check_syntax() learns of a query, walking it character by
+ * character up to each word.  The QueryParser reads what it cannot parse
+ * again with its operators turned off, so that "(rare earth" or "-rare"
+ * would quietly become a search for other words; these are caught first.
+ */
+typedef struct {
+    const char *text;
+    size_t at;              /* bytes of TEXT walked */
+    unsigned words;         /* words that are not operators */
+    unsigned wanted;        /* ... of which not left out by '-' */
+    unsigned n_words;       /* all words, operators too */
+    size_t quote;           /* where the open quote is, when in_quote */
+    int in_quote;
+    int quote_out;          /* the phrase is left out ("-\"a b\"") */
+    int item_start;         /* nothing but white space or '(' before */
+    int item_out;           /* the item began with '-' */
+    size_t depth;           /* open parentheses */
+    size_t open_at[64];     /* where the innermost of them opened */
+    unsigned long long group_out;  /* bit N: group N is left out */
+} syntax_t;
+
+/* The length of a quote character at P: '"' or a typographic double quote,
+ * which the QueryParser also takes for one; 0 if none. */
+static size_t quote_len(const char *p)
+{
+    if (*p == '"')
+        return 1;
+    if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+        ((unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d))
+        return 3;
+    return 0;
+}
+
+static int group_is_out(const syntax_t *s)
+{
+    size_t d = s->depth < 64 ? s->depth : 63;
+    return d > 0 && (s->group_out >> d & 1);
+}
+
+/* Walks the text before END (none of it a word), noting quotes,
+ * parentheses and leading '-'.  Returns -1 at a ')' that closes nothing,
+ * with S->at there. */
+static int walk_to(syntax_t *s, size_t end)
+{
+    while (s->at < end) {
+        const char *p = s->text + s->at;
+        size_t q = quote_len(p);
+        if (q) {
+            if (!s->in_quote) {
+                s->quote = s->at;
+                s->quote_out = s->item_out || group_is_out(s);
+            }
+            s->in_quote = !s->in_quote;
+            s->item_start = 0;
+            s->at += q;
+            continue;
+        }
+        if (!s->in_quote) {
+            if (strchr(" \t\r\n", *p)) {
+                s->item_start = 1;
+                s->item_out = 0;
+            } else if (*p == '(') {
+                int out = s->item_out || group_is_out(s);
+                s->depth++;
+                if (s->depth < 64) {
+                    s->open_at[s->depth] = s->at;
+                    s->group_out &= ~(1ULL << s->depth);
+                    s->group_out |= (unsigned long long)out << s->depth;
+                }
+                s->item_start = 1;
+                s->item_out = 0;
+            } else if (*p == ')') {
+                if (s->depth == 0)
+                    return -1;
+                s->depth--;
+                s->item_start = 0;
+                s->item_out = 0;
+            } else if (*p == '-' && s->item_start) {
+                s->item_out = 1;
+                s->item_start = 0;
+            } else {
+                s->item_start = 0;
+            }
+        }
+        s->at++;
+    }
+    return 0;
+}
+
+static int on_syntax_token(void *ctx, const ng_token_t *token)
+{
+    syntax_t *s = ctx;
+    if (walk_to(s, token->start) != 0)
+        return 1;
+    if (!is_kept_operator(s->text, token, s->n_words)) {
+        s->words++;
+        if (!(s->in_quote ? s->quote_out : s->item_out) && !group_is_out(s))
+            s->wanted++;
+    }
+    s->item_start = 0;
+    s->at = token->end;
+    return 0;
+}
+
+/* Sets *ERROR to "WHAT at 'TEXT...'", showing a little of TEXT from AT. */
+static ng_status_t syntax_error(char **error, const char *what,
+                                const char *text, size_t at)
+{
+    size_t n = strlen(text + at);
+    int cut = n > 30;
+    if (cut) {
+        n = 30;
+        while (n > 0 && ((unsigned char)text[at + n] & 0xc0) == 0x80)
+            n--;
+    }
+    if (asprintf(error, "%s at '%.*s%s'", what, (int)n, text + at,
+                 cut ? "..." : "") < 0) {
+        *error = NULL;
+        return NG_NO_MEMORY;
+    }
+    return NG_QUERY_ERROR;
+}
+
+/*
+ * Checks TEXT (as typed) for what the QueryParser would misread: no words
+ * at all, a quote or parenthesis without its partner, or words that are
+ * all left out ("-rare").  Returns NG_OK, or NG_QUERY_ERROR with a message
+ * in *ERROR (caller frees), or NG_NO_MEMORY.
+ */
+static ng_status_t check_syntax(const char *text, char **error)
+{
+    syntax_t s = { .text = text, .item_start = 1 };
+    size_t len = strlen(text);
+    int stopped = tokenize_counted(text, &s.n_words, on_syntax_token, &s);
+    if (stopped < 0)
+        return NG_NO_MEMORY;
+    if (stopped == 0 && walk_to(&s, len) != 0)
+        stopped = 1;
+    if (stopped)
+        return syntax_error(error, "unmatched ')'", text, s.at);
+    if (s.n_words == 0) {
+        if (asprintf(error, "the query has no words to search for") < 0)
+            return NG_NO_MEMORY;
+        return NG_QUERY_ERROR;
+    }
+    if (s.in_quote)
+        return syntax_error(error, "unmatched '\"'", text, s.quote);
+    if (s.depth > 0)
+        return syntax_error(error, "unmatched '('", text,
+                            s.open_at[s.depth < 64 ? s.depth : 63]);
+    if (s.words > 0 && s.wanted == 0) {
+        if (asprintf(error, "the query only leaves words out: add a word to "
+                     "search for") < 0)
+            return NG_NO_MEMORY;
+        return NG_QUERY_ERROR;
+    }
+    return NG_OK;
 }
 
 /* The binding's stemming callback, backed by our stemmer. */
@@ -226,6 +441,100 @@ static ng_status_t add_phrase_boost(xc_db_t *db, const char *normal,
     return NG_OK;
 }
 
+/* What check_operators_read() looks for: a kept operator whose word
+ * turned up in the query as a term. */
+typedef struct {
+    const char *text;       /* the normalised query */
+    unsigned words;
+    const xc_query_t *query;
+    ng_stemmer_t *stemmer;
+    char word[8];           /* the operator, lower case */
+    int as_word;            /* the user typed it as a word too */
+    const char *misread;    /* the operator the parser did not read */
+} operators_t;
+
+/* Non-zero if QUERY holds TERM. */
+static int has_term(const xc_query_t *query, const char *prefix,
+                    const char *word, size_t len)
+{
+    for (size_t i = 0; i < xc_query_term_count(query); i++) {
+        const char *t = xc_query_term(query, i);
+        size_t n = strlen(prefix);
+        if (strncmp(t, prefix, n) == 0 && strlen(t + n) == len &&
+            memcmp(t + n, word, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Notes whether the lower-case word in O->word is typed as a word. */
+static int find_word(void *ctx, const ng_token_t *token)
+{
+    operators_t *o = ctx;
+    if (!is_kept_operator(o->text, token, o->words) &&
+        strlen(o->word) == token->len &&
+        memcmp(o->word, token->text, token->len) == 0)
+        o->as_word = 1;
+    return 0;
+}
+
+static int on_operator(void *ctx, const ng_token_t *token)
+{
+    operators_t *o = ctx;
+    size_t len = token->end - token->start;
+    if (!is_kept_operator(o->text, token, o->words))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        o->word[i] = (char)(o->text[token->start + i] - 'A' + 'a');
+    o->word[len] = '\0';
+    o->as_word = 0;
+    if (ng_tokenize(o->text, strlen(o->text), 0, find_word, o, NULL) < 0)
+        return -1;
+    if (o->as_word)
+        return 0;
+    size_t stem_len = 0;
+    const char *stem = ng_stemmer_stem(o->stemmer, o->word, len, &stem_len);
+    if (!stem)
+        return -1;
+    if (has_term(o->query, "", o->word, len) ||
+        has_term(o->query, NG_PREFIX_STEM, stem, stem_len)) {
+        o->misread = strcmp(o->word, "near") == 0 ||
+                     strcmp(o->word, "adj") == 0 ? "near" : "bool";
+        snprintf(o->word, sizeof o->word, "%.*s", (int)len,
+                 o->text + token->start);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * The QueryParser reads a query it cannot parse a second time with its
+ * operators turned off: "rare NEAR \"earth x\"" becomes a search for the
+ * word "near".  Catches that: an operator of NORMAL that came back as a
+ * term of QUERY (and was not also typed as a word).  Returns NG_OK, or
+ * NG_QUERY_ERROR with a message in *ERROR (caller frees), or NG_NO_MEMORY.
+ */
+static ng_status_t check_operators_read(const char *normal,
+                                        const xc_query_t *query,
+                                        ng_stemmer_t *stemmer, char **error)
+{
+    operators_t o = { .text = normal, .query = query, .stemmer = stemmer };
+    if (tokenize_counted(normal, &o.words, on_operator, &o) < 0)
+        return NG_NO_MEMORY;
+    if (!o.misread)
+        return NG_OK;
+    int n = strcmp(o.misread, "near") == 0
+        ? asprintf(error, "cannot read '%s' here: it needs a single word on "
+                   "each side, not a phrase, a group or a -word", o.word)
+        : asprintf(error, "cannot read '%s' here: -word and +word do not mix "
+                   "with AND, OR, NOT and XOR (write 'a AND NOT b')", o.word);
+    if (n < 0) {
+        *error = NULL;
+        return NG_NO_MEMORY;
+    }
+    return NG_QUERY_ERROR;
+}
+
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
                            xc_query_t **out, char **error)
@@ -233,9 +542,18 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     static const char *const fields[][2] = {
         { "title", NG_PREFIX_TITLE },
     };
+    ng_status_t st = check_syntax(text, error);
+    if (st != NG_OK)
+        return st;
     char *normal = ng_query_normalize(text);
     if (!normal)
         return NG_NO_MEMORY;
+    /* The filters' names are those the normaliser leaves values alone
+     * for. */
+    const xc_filter_field_t filters[] = {
+        { filter_names[0], ng_filter_source, db },
+        { filter_names[1], ng_filter_date, NULL },
+    };
     xc_parse_options_t options = {
         .stem = stem_word,
         .stem_ctx = stemmer,
@@ -243,9 +561,13 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
         .default_and = default_and,
         .fields = fields,
         .n_fields = sizeof fields / sizeof fields[0],
+        .filters = filters,
+        .n_filters = sizeof filters / sizeof filters[0],
     };
     xc_status_t rc = xc_query_parse(db, normal, &options, out, error);
-    ng_status_t st = ng_status_from_xc(rc);
+    st = ng_status_from_xc(rc);
+    if (st == NG_OK)
+        st = check_operators_read(normal, *out, stemmer, error);
     if (st == NG_OK)
         st = add_title_boost(db, normal, &options, out);
     if (st == NG_OK)

@@ -16,8 +16,10 @@
  * QueryParser's own splitting and lower-casing meet the same words the index
  * holds: "Café" becomes "cafe", "U.S." "us.", "China’s" "china's".  The
  * boolean operators AND, OR, NOT, XOR, NEAR and ADJ, written in capitals
- * between two words, are kept as they are; first or last they are words.  Returns a newly allocated string (caller frees), or NULL
- * if memory ran out.
+ * between two words, are kept as they are; first or last they are words.
+ * The values of the filter fields source: and date: are kept as typed.
+ * Returns a newly allocated string (caller frees), or NULL if memory ran
+ * out.
  */
 char *ng_query_normalize(const char *text);
 
@@ -32,14 +34,19 @@ char *ng_query_normalize(const char *text);
 /*
  * Parses TEXT into *OUT (free with xc_query_free()), stemming with STEMMER.
  * DB, if not NULL, is used to expand wildcards.  Plain words are combined
- * with AND when DEFAULT_AND is non-zero, else with OR.  The ranking: BM25
- * on the paragraph's words, plus NG_QUERY_TITLE_WEIGHT of the same query
- * read against the story's headline; for a query of plain words, the words
- * standing together as a phrase add their weight, and with OR and at most
+ * with AND when DEFAULT_AND is non-zero, else with OR.  title: searches
+ * headlines; source: and date: filter (filters.h), source: through DB's
+ * list of hosts when DB is given.  The ranking: BM25 on the paragraph's
+ * words, plus NG_QUERY_TITLE_WEIGHT of the same query read against the
+ * story's headline; for a query of plain words, the words standing
+ * together as a phrase add their weight, and with OR and at most
  * NG_QUERY_TIER_WORDS words, paragraphs holding all of them gain
- * NG_QUERY_ALL_WORDS_BONUS.  Returns NG_OK,
- * NG_QUERY_ERROR with the parser's message in *ERROR (caller frees), or
- * NG_NO_MEMORY.
+ * NG_QUERY_ALL_WORDS_BONUS.
+ * Returns NG_OK, or NG_QUERY_ERROR with a one-line message in *ERROR
+ * (caller frees) for a query that does not parse or that the QueryParser
+ * would read as something else: no words at all, an unmatched quote or
+ * parenthesis, only words left out ("-rare"), an operator without what it
+ * needs on either side, a bad date.  Or NG_NO_MEMORY.
  */
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,

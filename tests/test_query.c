@@ -40,6 +40,17 @@ static void test_normalize(void **state)
     check_normalized("!!! ...", "!!! ...");
     check_normalized("", "");
     check_normalized("ＡＢＣ ﬁnance", "abc finance");
+    /* Every operator character stays where the QueryParser needs it. */
+    check_normalized("-\"Trade War\" +Steel (Rare OR Earth) Tariff* A NEAR B",
+                     "-\"trade war\" +steel (rare OR earth) tariff* a NEAR b");
+    check_normalized("Title:\"Trade War\" -title:(X)",
+                     "title:\"trade war\" -title:(x)");
+    /* Filter values reach their filters as typed. */
+    check_normalized("Source:BBC.co.uk date:2025-06..2025-08 Chips",
+                     "source:BBC.co.uk date:2025-06..2025-08 chips");
+    check_normalized("(source:\"U.S. News\") -Date:2025",
+                     "(source:\"U.S. News\") -date:2025");
+    check_normalized("xsource:BBC.co.uk", "xsource:bbc.co.uk");
 }
 
 /* The sorted terms of the parsed QUERY, joined with spaces. */

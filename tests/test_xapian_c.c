@@ -64,7 +64,7 @@ static const char *const title_field[][2] = { { "title", "S" } };
  * AND by default, and the "title:" field. */
 static xc_parse_options_t parse_options(strip_s_t *stem)
 {
-    xc_parse_options_t o = { strip_s, stem, "Z", 1, title_field, 1, NULL };
+    xc_parse_options_t o = { strip_s, stem, "Z", 1, title_field, 1, NULL, 0, NULL };
     return o;
 }
 
@@ -427,6 +427,185 @@ static void test_wildcard_with_database(void **state)
     assert_search(f->writer, "tari*", "doc one: tariffs hit markets");
 }
 
+/* Collects terms, joined by spaces, up to STOP_AFTER of them (0: all). */
+typedef struct {
+    char text[256];
+    int seen;
+    int stop_after;
+} term_list_t;
+
+static int collect_term(void *ctx, const char *term, size_t len)
+{
+    term_list_t *t = ctx;
+    assert_int_equal(strlen(term), len);
+    if (t->text[0])
+        strcat(t->text, " ");
+    strncat(t->text, term, len);
+    t->seen++;
+    return t->stop_after && t->seen >= t->stop_after;
+}
+
+static void test_db_terms_lists_a_prefix(void **state)
+{
+    fixture_t *f = *state;
+    term_list_t all = { "", 0, 0 };
+    assert_int_equal(xc_db_terms(f->writer, "Q", collect_term, &all), XC_OK);
+    assert_string_equal(all.text, "Qdoc1 Qdoc2 Qdoc3 Qdoc4");
+    term_list_t first = { "", 0, 2 };
+    assert_int_equal(xc_db_terms(f->writer, "Zm", collect_term, &first),
+                     XC_OK);
+    assert_string_equal(first.text, "Zmarket Zmetal");
+    term_list_t none = { "", 0, 0 };
+    assert_int_equal(xc_db_terms(f->writer, "Hnothing", collect_term, &none),
+                     XC_OK);
+    assert_int_equal(none.seen, 0);
+    assert_int_equal(xc_db_terms(f->writer, NULL, collect_term, &none),
+                     XC_INVALID);
+}
+
+/* Search for a query made by hand; returns the data of the hits like
+ * search_data(), and frees Q. */
+static char *search_made(xc_db_t *db, xc_query_t *q)
+{
+    assert_non_null(q);
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(db, q, 0, 10, NULL, &m), XC_OK);
+    char *out = calloc(1, 1024);
+    assert_non_null(out);
+    for (size_t i = 0; i < xc_mset_size(m); i++) {
+        const char *data;
+        size_t len;
+        assert_int_equal(xc_mset_data(m, i, &data, &len), XC_OK);
+        if (i > 0)
+            strcat(out, "|");
+        strncat(out, data, len);
+    }
+    xc_mset_free(m);
+    xc_query_free(q);
+    return out;
+}
+
+static void assert_made(xc_db_t *db, xc_query_t *q, const char *want)
+{
+    char *got = search_made(db, q);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_made_queries(void **state)
+{
+    fixture_t *f = *state;
+    assert_made(f->writer, xc_query_from_term("Qdoc3"),
+                "doc three: rare metals on earth");
+    assert_made(f->writer, xc_query_from_term("Qnone"), "");
+    assert_null(xc_query_from_term(NULL));
+    xc_query_t *nothing = xc_query_match_nothing();
+    assert_non_null(nothing);
+    assert_true(xc_query_is_empty(nothing));
+    assert_made(f->writer, nothing, "");
+    /* Slot 1 holds "one", "two", "three", "four". */
+    assert_made(f->writer, xc_query_value_range(1, "four", "one"),
+                "doc one: tariffs hit markets|doc four: title markets fall");
+    assert_made(f->writer, xc_query_value_range(1, "t", NULL),
+                "doc two: rare earth exports|doc three: rare metals on earth");
+    assert_made(f->writer, xc_query_value_range(1, NULL, "four"),
+                "doc four: title markets fall");
+    assert_made(f->writer, xc_query_value_range(1, "z", "a"), "");
+    assert_null(xc_query_value_range(1, NULL, NULL));
+}
+
+/* A filter field "group:" on value slot 0: "none" lets nothing pass, "bad"
+ * is refused, anything else is the value itself. */
+static xc_status_t group_filter(void *ctx, const char *value, size_t len,
+                                xc_query_t **out, char **error)
+{
+    int *calls = ctx;
+    (*calls)++;
+    assert_int_equal(strlen(value), len);
+    if (strcmp(value, "bad") == 0) {
+        *error = strdup("no such group 'bad'");
+        return XC_QUERY_ERROR;
+    }
+    *out = strcmp(value, "none") == 0 ? xc_query_match_nothing()
+                                      : xc_query_value_range(0, value, value);
+    return *out ? XC_OK : XC_NO_MEMORY;
+}
+
+/* Parses TEXT with the "group:" filter; returns the status, the query in
+ * *OUT and the message in *ERROR. */
+static xc_status_t parse_filtered(xc_db_t *db, const char *text, int *calls,
+                                  xc_query_t **out, char **error)
+{
+    strip_s_t stem = { "", 0 };
+    xc_filter_field_t group = { "group", group_filter, calls };
+    xc_parse_options_t o = parse_options(&stem);
+    o.filters = &group;
+    o.n_filters = 1;
+    return xc_query_parse(db, text, &o, out, error);
+}
+
+/* Stores the weights of the N hits of Q on DB in WEIGHTS, in rank order. */
+static void search_weights(xc_db_t *db, xc_query_t *q, double *weights,
+                           size_t n)
+{
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(db, q, 0, 10, NULL, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), n);
+    for (size_t i = 0; i < n; i++)
+        weights[i] = xc_mset_weight(m, i);
+    xc_mset_free(m);
+}
+
+static void test_filter_field(void **state)
+{
+    fixture_t *f = *state;
+    int calls = 0;
+    xc_query_t *q = NULL;
+    char *error = NULL;
+    assert_int_equal(parse_filtered(f->writer, "group:groupB", &calls, &q,
+                                    &error), XC_OK);
+    assert_int_equal(calls, 1);
+    assert_made(f->writer, q,
+                "doc two: rare earth exports|doc three: rare metals on earth");
+
+    /* Filtering adds no weight: "rare" has the same weights with it. */
+    double plain[2], filtered[2];
+    q = parse(f->writer, "rare", &(strip_s_t){ "", 0 });
+    search_weights(f->writer, q, plain, 2);
+    xc_query_free(q);
+    assert_int_equal(parse_filtered(f->writer, "rare group:groupB", &calls,
+                                    &q, &error), XC_OK);
+    search_weights(f->writer, q, filtered, 2);
+    xc_query_free(q);
+    assert_true(plain[0] == filtered[0] && plain[1] == filtered[1]);
+
+    /* Two values of one field: either passes. */
+    assert_int_equal(parse_filtered(f->writer, "group:groupA group:groupC",
+                                    &calls, &q, &error), XC_OK);
+    assert_made(f->writer, q,
+                "doc one: tariffs hit markets|doc four: title markets fall");
+    /* Nothing passes: no hits, not an error. */
+    assert_int_equal(parse_filtered(f->writer, "markets group:none", &calls,
+                                    &q, &error), XC_OK);
+    assert_made(f->writer, q, "");
+    /* A refused value is a query error with the callback's message. */
+    assert_int_equal(parse_filtered(f->writer, "markets group:bad", &calls,
+                                    &q, &error), XC_QUERY_ERROR);
+    assert_null(q);
+    assert_non_null(error);
+    assert_string_equal(error, "no such group 'bad'");
+    free(error);
+    error = NULL;
+    /* A filter field without a callback is refused. */
+    strip_s_t stem = { "", 0 };
+    xc_filter_field_t broken = { "group", NULL, NULL };
+    xc_parse_options_t o = parse_options(&stem);
+    o.filters = &broken;
+    o.n_filters = 1;
+    assert_int_equal(xc_query_parse(NULL, "x", &o, &q, &error), XC_INVALID);
+    free(error);
+}
+
 static void test_or_by_default_when_asked(void **state)
 {
     fixture_t *f = *state;
@@ -627,7 +806,7 @@ static void test_bad_parse_options_are_invalid(void **state)
 static void test_stemmer_out_of_memory(void **state)
 {
     (void)state;
-    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0, NULL };
+    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0, NULL, 0, NULL };
     xc_query_t *q = NULL;
     char *error = NULL;
     assert_int_equal(xc_query_parse(NULL, "tariffs", &o, &q, &error),
@@ -751,6 +930,9 @@ int main(void)
         WITH_INDEX(test_empty_query_matches_nothing),
         WITH_INDEX(test_wildcard_with_database),
         WITH_INDEX(test_or_by_default_when_asked),
+        WITH_INDEX(test_db_terms_lists_a_prefix),
+        WITH_INDEX(test_made_queries),
+        WITH_INDEX(test_filter_field),
         WITH_INDEX(test_collapse_by_value),
         WITH_INDEX(test_mset_strings_stay_valid_together),
         WITH_INDEX(test_bm25_parameters_reach_the_weighting),

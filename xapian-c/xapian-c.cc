@@ -482,6 +482,26 @@ xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
     return XC_OK;
 }
 
+xc_status_t xc_db_terms(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                        void *ctx)
+{
+    if (!db)
+        return XC_INVALID;
+    if (!prefix || !fn)
+        return fail(db, XC_INVALID, "no term prefix or callback given");
+    try {
+        for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+             t != db->db->allterms_end(prefix); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.c_str(), term.size()))
+                break;
+        }
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
 xc_doc_t *xc_doc_new(void)
 {
     try {
@@ -623,6 +643,51 @@ class CallbackStem : public Xapian::StemImplementation {
     void *ctx_;
 };
 
+/* The first failure of a filter callback during one parse. */
+struct filter_failure {
+    xc_status_t status = XC_OK;
+    std::string message;
+};
+
+/*
+ * A Xapian field processor that hands the value to a C callback and uses
+ * the query it makes.  A refusal is not thrown through the QueryParser:
+ * it is kept in FAILURE, the value matches nothing meanwhile, and
+ * xc_query_parse() reports it once parsing is over.
+ */
+class CallbackField : public Xapian::FieldProcessor {
+  public:
+    CallbackField(const xc_filter_field_t &field, filter_failure *failure)
+        : field_(field), failure_(failure) { }
+
+    Xapian::Query operator()(const std::string &value) override
+    {
+        xc_query_t *made = NULL;
+        char *msg = NULL;
+        xc_status_t status = field_.fn(field_.ctx, value.c_str(),
+                                       value.size(), &made, &msg);
+        if (status == XC_OK && !made)
+            status = XC_NO_MEMORY;
+        if (status != XC_OK) {
+            if (failure_->status == XC_OK) {
+                failure_->status = status;
+                failure_->message = msg ? msg : xc_status_to_string(status);
+            }
+            std::free(msg);
+            xc_query_free(made);
+            return Xapian::Query::MatchNothing;
+        }
+        std::free(msg);
+        Xapian::Query query = made->query;
+        xc_query_free(made);
+        return query;
+    }
+
+  private:
+    xc_filter_field_t field_;
+    filter_failure *failure_;
+};
+
 /* Reports a parse failure: the message goes to *ERROR, and to DB when one
  * was given, since the call was made on it.  Cannot throw. */
 static xc_status_t parse_failure(xc_db_t *db, char **error,
@@ -652,7 +717,7 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
     *out = NULL;
     if (!text)
         return parse_failure(db, error, XC_INVALID, "no query text given");
-    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL };
+    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL };
     if (!options)
         options = &none;
     /* Xapian 1.4's QueryParser always puts "Z" before STEM_SOME stems (and
@@ -665,8 +730,14 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
             !options->fields[i][1])
             return parse_failure(db, error, XC_INVALID,
                                  "a query field has no name or prefix");
+    for (size_t i = 0; i < options->n_filters; i++)
+        if (!options->filters || !options->filters[i].name ||
+            !options->filters[i].fn)
+            return parse_failure(db, error, XC_INVALID,
+                                 "a filter field has no name or callback");
 
     xc_query_t *query = NULL;
+    filter_failure failure;
     try {
         Xapian::QueryParser qp;
         if (options->stem) {
@@ -680,6 +751,11 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
                                                : Xapian::Query::OP_OR);
         for (size_t i = 0; i < options->n_fields; i++)
             qp.add_prefix(options->fields[i][0], options->fields[i][1]);
+        for (size_t i = 0; i < options->n_filters; i++)
+            qp.add_boolean_prefix(
+                options->filters[i].name,
+                (new CallbackField(options->filters[i], &failure))
+                    ->release());
         if (options->default_prefix && *options->default_prefix)
             qp.add_prefix("", options->default_prefix);
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE |
@@ -691,6 +767,11 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
         }
         query = new xc_query_t();
         query->query = qp.parse_query(text, flags);
+        if (failure.status != XC_OK) {
+            delete query;
+            return parse_failure(db, error, failure.status,
+                                 failure.message.c_str());
+        }
         for (Xapian::TermIterator t = query->query.get_unique_terms_begin();
              t != query->query.get_unique_terms_end(); ++t)
             query->terms.push_back(*t);
@@ -702,6 +783,10 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
         std::string msg;
         xc_status_t status = status_from_exception(&msg);
         delete query;
+        /* A filter's own message says more than the parser's. */
+        if (failure.status != XC_OK && status == XC_QUERY_ERROR)
+            return parse_failure(db, error, failure.status,
+                                 failure.message.c_str());
         return parse_failure(db, error, status, msg.c_str());
     }
     *out = query;
@@ -816,6 +901,55 @@ xc_query_t *xc_query_match_all(void)
     } catch (...) {
         return NULL;
     }
+}
+
+xc_query_t *xc_query_match_nothing(void)
+{
+    try {
+        return new xc_query_t();
+    } catch (...) {
+        return NULL;
+    }
+}
+
+xc_query_t *xc_query_from_term(const char *term)
+{
+    if (!term)
+        return NULL;
+    xc_query_t *made = NULL;
+    try {
+        made = new xc_query_t();
+        made->query = Xapian::Query(term);
+        made->terms.push_back(term);
+    } catch (...) {
+        delete made;
+        return NULL;
+    }
+    return made;
+}
+
+xc_query_t *xc_query_value_range(unsigned slot, const char *low,
+                                 const char *high)
+{
+    if (!low && !high)
+        return NULL;
+    xc_query_t *made = NULL;
+    try {
+        made = new xc_query_t();
+        if (low && high)
+            made->query = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                        low, high);
+        else if (low)
+            made->query = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                                        low);
+        else
+            made->query = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
+                                        high);
+    } catch (...) {
+        delete made;
+        return NULL;
+    }
+    return made;
 }
 
 int xc_query_is_empty(const xc_query_t *query)

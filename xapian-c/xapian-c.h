@@ -114,6 +114,17 @@ xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
 xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
                                unsigned long *out);
 
+/*
+ * Calls FN(CTX, TERM, LEN) for each distinct term of DB that starts with
+ * PREFIX, in byte order, with the whole term (prefix included; LEN bytes,
+ * also NUL-terminated, borrowed for the call only).  FN returns 0 to go on,
+ * non-zero to stop (then XC_OK is returned all the same).  Returns XC_OK or
+ * an error status with the message on DB.
+ */
+typedef int (*xc_term_fn)(void *ctx, const char *term, size_t len);
+xc_status_t xc_db_terms(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                        void *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 
@@ -159,6 +170,27 @@ typedef struct xc_query xc_query_t;
 typedef const char *(*xc_stem_fn)(void *ctx, const char *word, size_t len,
                                   size_t *stem_len);
 
+/*
+ * A filter field's callback, for "name:VALUE": turns the LEN bytes of VALUE
+ * (NUL-terminated; what follows "name:" up to white space or ')', or the
+ * text between the quotes of name:"...") into a query, stored in *OUT and
+ * then owned by the binding; xc_query_match_nothing() lets nothing pass.
+ * Returns XC_OK; XC_QUERY_ERROR with a one-line message in *ERROR (malloc'd;
+ * the binding frees it) for a value it does not accept; or XC_NO_MEMORY.
+ */
+typedef xc_status_t (*xc_filter_fn)(void *ctx, const char *value, size_t len,
+                                    xc_query_t **out, char **error);
+
+/* A field that filters: "name:value" keeps only the documents that match
+ * what FN makes of the value, and adds no weight (a Xapian boolean field).
+ * The same field given twice passes what either value passes; different
+ * fields must all pass. */
+typedef struct {
+    const char *name;
+    xc_filter_fn fn;
+    void *ctx;
+} xc_filter_field_t;
+
 typedef struct {
     xc_stem_fn stem;          /* NULL: no stemming */
     void *stem_ctx;
@@ -168,6 +200,9 @@ typedef struct {
      * N_FIELDS pairs { name, prefix }. */
     const char *const (*fields)[2];
     size_t n_fields;
+    /* Filter fields: an array of N_FILTERS, or NULL. */
+    const xc_filter_field_t *filters;
+    size_t n_filters;
     /* The prefix of words without a field, e.g. "S" to search headlines;
      * NULL or "" for unprefixed terms. */
     const char *default_prefix;
@@ -179,8 +214,10 @@ typedef struct {
  * not in phrases with OPTIONS->stem (Xapian's STEM_SOME).  DB may be NULL; it
  * is used for wildcard expansion.  On success stores the query in *OUT (free
  * with xc_query_free()).  Returns XC_QUERY_ERROR with Xapian's message in
- * *ERROR for a query that does not parse, and XC_INVALID if
- * OPTIONS->stem_prefix is neither NULL nor "Z" (Xapian 1.4 fixes it).
+ * *ERROR for a query that does not parse or whose filter callback refused
+ * a value (with the callback's message), XC_NO_MEMORY, and XC_INVALID if
+ * OPTIONS->stem_prefix is neither NULL nor "Z" (Xapian 1.4 fixes it) or a
+ * field has no name.
  */
 xc_status_t xc_query_parse(xc_db_t *db, const char *text,
                            const xc_parse_options_t *options,
@@ -235,6 +272,23 @@ xc_query_t *xc_query_constant(const xc_query_t *filter, double weight);
 /* A query that matches every document, all with the same weight; NULL if
  * memory ran out. */
 xc_query_t *xc_query_match_all(void);
+
+/* A query that matches nothing (xc_query_is_empty() is true of it); NULL if
+ * memory ran out. */
+xc_query_t *xc_query_match_nothing(void);
+
+/* A query for the documents indexed by TERM (NUL-terminated, used as it
+ * is); NULL if memory ran out or TERM is NULL. */
+xc_query_t *xc_query_from_term(const char *term);
+
+/*
+ * A query for the documents whose value in SLOT lies between LOW and HIGH,
+ * both included, in byte order; a NULL end is open.  Documents without a
+ * value in SLOT never match.  Returns NULL if memory ran out or both ends
+ * are NULL.
+ */
+xc_query_t *xc_query_value_range(unsigned slot, const char *low,
+                                 const char *high);
 
 /* Non-zero if QUERY matches nothing by construction (an empty query). */
 int xc_query_is_empty(const xc_query_t *query);

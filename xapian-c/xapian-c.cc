@@ -948,3 +948,97 @@ xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
 }
 
 } /* extern "C" */
+
+/* ------------------------------------------------------------------ */
+/* Term lists and queries built from terms                             */
+
+/* A query holding Q, with its distinct terms collected and sorted the way
+ * xc_query_parse() does it.  Throws what Xapian or the allocator throws. */
+static xc_query_t *query_holding(const Xapian::Query &q)
+{
+    xc_query_t *query = new xc_query_t();
+    try {
+        query->query = q;
+        for (Xapian::TermIterator t = q.get_unique_terms_begin();
+             t != q.get_unique_terms_end(); ++t)
+            query->terms.push_back(*t);
+        std::sort(query->terms.begin(), query->terms.end());
+        query->terms.erase(std::unique(query->terms.begin(),
+                                       query->terms.end()),
+                           query->terms.end());
+    } catch (...) {
+        delete query;
+        throw;
+    }
+    return query;
+}
+
+extern "C" {
+
+/* Walks the merged term list; TermIterator::get_termfreq() is read from
+ * the list itself, so no extra lookup per term is made. */
+xc_status_t xc_db_term_list(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                            void *ctx)
+{
+    if (!db)
+        return XC_INVALID;
+    if (!prefix || !fn)
+        return fail(db, XC_INVALID, "no term prefix or callback given");
+    try {
+        for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+             t != db->db->allterms_end(prefix); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.c_str(), term.size(), t.get_termfreq()))
+                break;
+        }
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
+xc_query_t *xc_query_new_term(const char *term, size_t len)
+{
+    if (!term && len)
+        return NULL;
+    try {
+        return query_holding(Xapian::Query(std::string(term ? term : "",
+                                                       len)));
+    } catch (...) {
+        return NULL;
+    }
+}
+
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms)
+{
+    if (!terms || n_terms == 0)
+        return NULL;
+    for (size_t i = 0; i < n_terms; i++)
+        if (!terms[i])
+            return NULL;
+    try {
+        std::vector<std::string> words(terms, terms + n_terms);
+        Xapian::Query q(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                        static_cast<Xapian::termcount>(n_terms));
+        return query_holding(q);
+    } catch (...) {
+        return NULL;
+    }
+}
+
+xc_query_t *xc_query_scale(const xc_query_t *query, double factor)
+{
+    if (!query || !(factor >= 0))
+        return NULL;
+    try {
+        xc_query_t *scaled = new xc_query_t();
+        scaled->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      query->query, factor);
+        scaled->terms = query->terms;
+        return scaled;
+    } catch (...) {
+        return NULL;
+    }
+}
+
+} /* extern "C" */

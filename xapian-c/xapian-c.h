@@ -262,6 +262,49 @@ xc_status_t xc_mset_data(xc_mset_t *mset, size_t i, const char **data,
 xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
                           const char **value, size_t *len);
 
+
+/* ------------------------------------------------------------------ */
+/* Term lists and queries built from terms                             */
+
+/*
+ * Called once per term by xc_db_term_list() with the term (LEN bytes,
+ * NUL-terminated, borrowed for the call only) and the number of documents it
+ * indexes.  Returns 0 to go on, non-zero to stop.
+ */
+typedef int (*xc_term_fn)(void *ctx, const char *term, size_t len,
+                          unsigned freq);
+
+/*
+ * Calls FN for each term of DB that starts with PREFIX ("" for all), in byte
+ * order, with its document frequency (Xapian's allterms_begin(PREFIX); for a
+ * stub of several databases, their terms merged and frequencies summed).
+ * Returns XC_OK, also when FN stopped the walk, or an error status with the
+ * message on DB.
+ */
+xc_status_t xc_db_term_list(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                            void *ctx);
+
+/*
+ * A query for the LEN bytes of TERM as they are (no stemming, no prefix
+ * added); the query's term list holds TERM.  NULL if memory ran out.
+ */
+xc_query_t *xc_query_new_term(const char *term, size_t len);
+
+/*
+ * A query for the N_TERMS TERMS (NUL-terminated) at consecutive positions
+ * (Xapian's OP_PHRASE); one term is that term's query.  N_TERMS must be at
+ * least 1.  NULL if it is not, or if memory ran out.
+ */
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms);
+
+/*
+ * A new query that matches what QUERY matches, with every weight multiplied
+ * by FACTOR (Xapian's OP_SCALE_WEIGHT; FACTOR >= 0).  QUERY is not changed
+ * and still belongs to the caller.  NULL if FACTOR is negative or memory ran
+ * out.
+ */
+xc_query_t *xc_query_scale(const xc_query_t *query, double factor);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,13 +48,15 @@ typedef struct {
 } host_search_t;
 
 /* Adds TERM to the OR when its host answers to the wanted one. */
-static int on_host_term(void *ctx, const char *term, size_t len)
+static int on_host_term(void *ctx, const char *term, size_t len,
+                        unsigned freq)
 {
     host_search_t *s = ctx;
     (void)len;
+    (void)freq;
     if (!ng_filter_host_matches(term + strlen(NG_PREFIX_HOST), s->wanted))
         return 0;
-    xc_query_t *one = xc_query_from_term(term);
+    xc_query_t *one = xc_query_new_term(term, strlen(term));
     xc_query_t *both = one && s->query ? xc_query_or(s->query, one) : one;
     if (both != one)
         xc_query_free(one);
@@ -86,14 +88,14 @@ xc_status_t ng_filter_source(void *ctx, const char *value, size_t len,
     host_search_t s = { wanted, NULL, 0 };
     xc_status_t rc = XC_OK;
     if (db) {
-        rc = xc_db_terms(db, NG_PREFIX_HOST, on_host_term, &s);
+        rc = xc_db_term_list(db, NG_PREFIX_HOST, on_host_term, &s);
         if (rc != XC_OK && !(*error = strdup(xc_db_error(db))))
             rc = XC_NO_MEMORY;
     } else {
         /* Without the index's list of hosts, only the host itself. */
         char *term = NULL;
         if (asprintf(&term, "%s%s", NG_PREFIX_HOST, wanted) < 0 ||
-            !(s.query = xc_query_from_term(term)))
+            !(s.query = xc_query_new_term(term, strlen(term))))
             s.no_memory = 1;
         free(term);
     }

@@ -7,6 +7,7 @@
 
 #include "filters.h"
 #include "query.h"
+#include "query_words.h"
 #include "schema.h"
 #include "tokenizer.h"
 
@@ -22,18 +23,6 @@ typedef struct {
     size_t verbatim_end; /* bytes before this belong to a filter's value */
 } rewrite_t;
 
-/* Operators the QueryParser recognises only in capitals; they must reach it
- * unchanged. */
-static int is_operator(const char *word, size_t len)
-{
-    static const char *const ops[] = { "AND", "OR", "NOT", "XOR", "NEAR",
-                                       "ADJ" };
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strlen(ops[i]) == len && memcmp(ops[i], word, len) == 0)
-            return 1;
-    return 0;
-}
-
 /* Non-zero if TOKEN of TEXT (of WORDS words) is an operator the
  * QueryParser must see.  An operator needs a word on each side; first or
  * last, it can only be the word itself ("AND" in "VERY TOUGH, AND"). */
@@ -41,7 +30,8 @@ static int is_kept_operator(const char *text, const ng_token_t *token,
                             unsigned words)
 {
     return token->position > 0 && token->position + 1 < words &&
-           is_operator(text + token->start, token->end - token->start);
+           ng_query_is_operator(text + token->start,
+                                token->end - token->start);
 }
 
 static void append(rewrite_t *r, const char *bytes, size_t len)

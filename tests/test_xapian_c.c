@@ -427,42 +427,6 @@ static void test_wildcard_with_database(void **state)
     assert_search(f->writer, "tari*", "doc one: tariffs hit markets");
 }
 
-/* Collects terms, joined by spaces, up to STOP_AFTER of them (0: all). */
-typedef struct {
-    char text[256];
-    int seen;
-    int stop_after;
-} term_list_t;
-
-static int collect_term(void *ctx, const char *term, size_t len)
-{
-    term_list_t *t = ctx;
-    assert_int_equal(strlen(term), len);
-    if (t->text[0])
-        strcat(t->text, " ");
-    strncat(t->text, term, len);
-    t->seen++;
-    return t->stop_after && t->seen >= t->stop_after;
-}
-
-static void test_db_terms_lists_a_prefix(void **state)
-{
-    fixture_t *f = *state;
-    term_list_t all = { "", 0, 0 };
-    assert_int_equal(xc_db_terms(f->writer, "Q", collect_term, &all), XC_OK);
-    assert_string_equal(all.text, "Qdoc1 Qdoc2 Qdoc3 Qdoc4");
-    term_list_t first = { "", 0, 2 };
-    assert_int_equal(xc_db_terms(f->writer, "Zm", collect_term, &first),
-                     XC_OK);
-    assert_string_equal(first.text, "Zmarket Zmetal");
-    term_list_t none = { "", 0, 0 };
-    assert_int_equal(xc_db_terms(f->writer, "Hnothing", collect_term, &none),
-                     XC_OK);
-    assert_int_equal(none.seen, 0);
-    assert_int_equal(xc_db_terms(f->writer, NULL, collect_term, &none),
-                     XC_INVALID);
-}
-
 /* Search for a query made by hand; returns the data of the hits like
  * search_data(), and frees Q. */
 static char *search_made(xc_db_t *db, xc_query_t *q)
@@ -495,10 +459,9 @@ static void assert_made(xc_db_t *db, xc_query_t *q, const char *want)
 static void test_made_queries(void **state)
 {
     fixture_t *f = *state;
-    assert_made(f->writer, xc_query_from_term("Qdoc3"),
+    assert_made(f->writer, xc_query_new_term("Qdoc3", 5),
                 "doc three: rare metals on earth");
-    assert_made(f->writer, xc_query_from_term("Qnone"), "");
-    assert_null(xc_query_from_term(NULL));
+    assert_made(f->writer, xc_query_new_term("Qnone", 5), "");
     xc_query_t *nothing = xc_query_match_nothing();
     assert_non_null(nothing);
     assert_true(xc_query_is_empty(nothing));
@@ -896,6 +859,137 @@ static void test_stub_files(void **state)
     free(stub);
 }
 
+/* Collects the terms xc_db_term_list() reports, "term:freq" joined by
+ * spaces, stopping after LIMIT of them when LIMIT is not 0. */
+typedef struct {
+    char text[1024];
+    size_t seen, limit;
+} term_walk_t;
+
+static int collect_term(void *ctx, const char *term, size_t len,
+                        unsigned freq)
+{
+    term_walk_t *w = ctx;
+    size_t used = strlen(w->text);
+    assert_int_equal(strlen(term), len);
+    snprintf(w->text + used, sizeof w->text - used, "%s%s:%u",
+             used ? " " : "", term, freq);
+    w->seen++;
+    return w->limit && w->seen == w->limit;
+}
+
+static void test_term_list(void **state)
+{
+    fixture_t *f = *state;
+    term_walk_t w = { "", 0, 0 };
+    /* Terms with the prefix, in byte order, with their document counts. */
+    assert_int_equal(xc_db_term_list(f->writer, "Zm", collect_term, &w),
+                     XC_OK);
+    assert_string_equal(w.text, "Zmarket:1 Zmetal:1");
+    memset(&w, 0, sizeof w);
+    assert_int_equal(xc_db_term_list(f->writer, "r", collect_term, &w),
+                     XC_OK);
+    assert_string_equal(w.text, "rare:2");
+    /* The callback stops the walk. */
+    memset(&w, 0, sizeof w);
+    w.limit = 2;
+    assert_int_equal(xc_db_term_list(f->writer, "", collect_term, &w),
+                     XC_OK);
+    assert_int_equal(w.seen, 2);
+    assert_string_equal(w.text, "Qdoc1:1 Qdoc2:1");
+    memset(&w, 0, sizeof w);
+    assert_int_equal(xc_db_term_list(f->writer, "nothing", collect_term, &w),
+                     XC_OK);
+    assert_int_equal(w.seen, 0);
+    assert_int_equal(xc_db_term_list(f->writer, NULL, collect_term, &w),
+                     XC_INVALID);
+    assert_string_not_equal(xc_db_error(f->writer), "");
+}
+
+/* The data of the hits of Q on DB, joined by "|", best first (caller
+ * frees). */
+static char *hits_of(xc_db_t *db, const xc_query_t *q)
+{
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(db, q, 0, 10, NULL, &m), XC_OK);
+    char *out = calloc(1, 1024);
+    assert_non_null(out);
+    for (size_t i = 0; i < xc_mset_size(m); i++) {
+        const char *data;
+        size_t len;
+        assert_int_equal(xc_mset_data(m, i, &data, &len), XC_OK);
+        if (i)
+            strcat(out, "|");
+        strncat(out, data, len);
+    }
+    xc_mset_free(m);
+    return out;
+}
+
+static void test_queries_built_from_terms(void **state)
+{
+    fixture_t *f = *state;
+    xc_query_t *term = xc_query_new_term("Zmetal", 6);
+    assert_non_null(term);
+    assert_int_equal(xc_query_term_count(term), 1);
+    assert_string_equal(xc_query_term(term, 0), "Zmetal");
+    char *got = hits_of(f->writer, term);
+    assert_string_equal(got, "doc three: rare metals on earth");
+    free(got);
+
+    /* A phrase needs its words side by side, in order. */
+    const char *rare_earth[] = { "rare", "earth" };
+    const char *earth_rare[] = { "earth", "rare" };
+    xc_query_t *phrase = xc_query_new_phrase(rare_earth, 2);
+    assert_non_null(phrase);
+    assert_int_equal(xc_query_term_count(phrase), 2);
+    assert_string_equal(xc_query_term(phrase, 0), "earth");
+    got = hits_of(f->writer, phrase);
+    assert_string_equal(got, "doc two: rare earth exports");
+    free(got);
+    xc_query_t *reversed = xc_query_new_phrase(earth_rare, 2);
+    got = hits_of(f->writer, reversed);
+    assert_string_equal(got, "");
+    free(got);
+    assert_null(xc_query_new_phrase(rare_earth, 0));
+
+    /* ORed with "rare", the phrase lifts the paragraph that has it. */
+    xc_query_t *rare = xc_query_new_term("rare", 4);
+    xc_query_t *both = xc_query_or(rare, phrase);
+    got = hits_of(f->writer, both);
+    assert_string_equal(got, "doc two: rare earth exports|"
+                             "doc three: rare metals on earth");
+    free(got);
+    xc_query_free(both);
+    xc_query_t *weak = xc_query_scale(term, 0.0);
+    assert_non_null(weak);
+    assert_int_equal(xc_query_term_count(weak), 1);
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(f->writer, weak, 0, 10, NULL, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), 1);
+    assert_true(xc_mset_weight(m, 0) == 0.0);
+    xc_mset_free(m);
+    xc_query_t *half = xc_query_scale(term, 0.5);
+    xc_mset_t *full_m = NULL, *half_m = NULL;
+    assert_int_equal(xc_db_search(f->writer, term, 0, 10, NULL, &full_m),
+                     XC_OK);
+    assert_int_equal(xc_db_search(f->writer, half, 0, 10, NULL, &half_m),
+                     XC_OK);
+    double full_w = xc_mset_weight(full_m, 0);
+    double half_w = xc_mset_weight(half_m, 0);
+    assert_true(full_w > 0);
+    assert_true(half_w > 0.49 * full_w && half_w < 0.51 * full_w);
+    xc_mset_free(full_m);
+    xc_mset_free(half_m);
+    assert_null(xc_query_scale(term, -1.0));
+    xc_query_free(half);
+    xc_query_free(weak);
+    xc_query_free(rare);
+    xc_query_free(reversed);
+    xc_query_free(phrase);
+    xc_query_free(term);
+}
+
 static void test_status_strings(void **state)
 {
     (void)state;
@@ -930,7 +1024,6 @@ int main(void)
         WITH_INDEX(test_empty_query_matches_nothing),
         WITH_INDEX(test_wildcard_with_database),
         WITH_INDEX(test_or_by_default_when_asked),
-        WITH_INDEX(test_db_terms_lists_a_prefix),
         WITH_INDEX(test_made_queries),
         WITH_INDEX(test_filter_field),
         WITH_INDEX(test_collapse_by_value),
@@ -946,6 +1039,8 @@ int main(void)
         WITH_DIR(test_folder_without_index_is_not_found),
         WITH_INDEX(test_stub_files),
         WITH_DIR(test_status_strings),
+        WITH_INDEX(test_term_list),
+        WITH_INDEX(test_queries_built_from_terms),
 #undef WITH_INDEX
 #undef WITH_DIR
     };

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "index.h"
 #include "testutil.h"
 
 char *tu_tempdir(void)
@@ -179,4 +180,27 @@ void tu_run_free(tu_run_t *run)
     free(run->out);
     free(run->err);
     run->out = run->err = NULL;
+}
+
+char *tu_index_stories(const char *dir, const char *name,
+                       const char *const stories[])
+{
+    char *folder, *db = tu_path_join(dir, name);
+    if (asprintf(&folder, "%s.stories", db) < 0)
+        fail_msg("out of memory");
+    for (size_t i = 0; stories[i]; i++) {
+        char file[32];
+        snprintf(file, sizeof file, "story%zu.txt", i);
+        free(tu_write_file(folder, file, stories[i]));
+    }
+    ng_index_t *index = NULL;
+    ng_index_counts_t counts = { 0 };
+    char *error = NULL;
+    if (ng_index_open(db, NULL, &index, &error) != NG_OK)
+        fail_msg("cannot create '%s': %s", db, error ? error : "");
+    if (ng_index_update(index, &folder, 1, NULL, &counts) != NG_OK)
+        fail_msg("cannot index '%s': %s", folder, ng_index_error(index));
+    ng_index_close(index);
+    free(folder);
+    return db;
 }

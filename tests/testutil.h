@@ -39,4 +39,13 @@ void tu_run_free(tu_run_t *run);
 /* The value of the environment variable NAME, failing the test if unset. */
 const char *tu_getenv(const char *name);
 
+/*
+ * Writes each of the NULL-terminated STORIES (a story file's text:
+ * headline, blank line, paragraphs separated by blank lines) as a file in
+ * DIR/NAME.stories and indexes them into a new index DIR/NAME; returns the
+ * index's path (caller frees).
+ */
+char *tu_index_stories(const char *dir, const char *name,
+                       const char *const stories[]);
+
 #endif

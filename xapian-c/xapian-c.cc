@@ -482,26 +482,6 @@ xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
     return XC_OK;
 }
 
-xc_status_t xc_db_terms(xc_db_t *db, const char *prefix, xc_term_fn fn,
-                        void *ctx)
-{
-    if (!db)
-        return XC_INVALID;
-    if (!prefix || !fn)
-        return fail(db, XC_INVALID, "no term prefix or callback given");
-    try {
-        for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
-             t != db->db->allterms_end(prefix); ++t) {
-            const std::string term = *t;
-            if (fn(ctx, term.c_str(), term.size()))
-                break;
-        }
-    } catch (...) {
-        return fail_current(db);
-    }
-    return XC_OK;
-}
-
 xc_doc_t *xc_doc_new(void)
 {
     try {
@@ -613,6 +593,27 @@ xc_status_t xc_db_replace_doc(xc_db_t *db, const char *unique_term,
 
 /* ------------------------------------------------------------------ */
 /* Queries                                                             */
+
+/* A query holding Q, with its distinct terms collected and sorted for
+ * highlighting.  Throws what Xapian or the allocator throws. */
+static xc_query_t *query_holding(const Xapian::Query &q)
+{
+    xc_query_t *query = new xc_query_t();
+    try {
+        query->query = q;
+        for (Xapian::TermIterator t = q.get_unique_terms_begin();
+             t != q.get_unique_terms_end(); ++t)
+            query->terms.push_back(*t);
+        std::sort(query->terms.begin(), query->terms.end());
+        query->terms.erase(std::unique(query->terms.begin(),
+                                       query->terms.end()),
+                           query->terms.end());
+    } catch (...) {
+        delete query;
+        throw;
+    }
+    return query;
+}
 
 /*
  * A Xapian stemmer that calls the C callback, so that the QueryParser stems
@@ -765,20 +766,11 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
             qp.set_database(*db->db);
             flags |= Xapian::QueryParser::FLAG_WILDCARD;
         }
-        query = new xc_query_t();
-        query->query = qp.parse_query(text, flags);
-        if (failure.status != XC_OK) {
-            delete query;
+        Xapian::Query parsed = qp.parse_query(text, flags);
+        if (failure.status != XC_OK)
             return parse_failure(db, error, failure.status,
                                  failure.message.c_str());
-        }
-        for (Xapian::TermIterator t = query->query.get_unique_terms_begin();
-             t != query->query.get_unique_terms_end(); ++t)
-            query->terms.push_back(*t);
-        std::sort(query->terms.begin(), query->terms.end());
-        query->terms.erase(std::unique(query->terms.begin(),
-                                       query->terms.end()),
-                           query->terms.end());
+        query = query_holding(parsed);
     } catch (...) {
         std::string msg;
         xc_status_t status = status_from_exception(&msg);
@@ -840,39 +832,6 @@ xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
     return both;
 }
 
-xc_query_t *xc_query_scale(const xc_query_t *q, double factor)
-{
-    if (!q || !(factor >= 0))
-        return NULL;
-    xc_query_t *scaled = NULL;
-    try {
-        scaled = new xc_query_t();
-        scaled->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                      q->query, factor);
-        scaled->terms = q->terms;
-    } catch (...) {
-        delete scaled;
-        return NULL;
-    }
-    return scaled;
-}
-
-xc_query_t *xc_query_new_term(const char *term, size_t len)
-{
-    if (!term)
-        return NULL;
-    xc_query_t *q = NULL;
-    try {
-        q = new xc_query_t();
-        q->query = Xapian::Query(std::string(term, len));
-        q->terms.emplace_back(term, len);
-    } catch (...) {
-        delete q;
-        return NULL;
-    }
-    return q;
-}
-
 xc_query_t *xc_query_constant(const xc_query_t *filter, double weight)
 {
     if (!filter || !(weight >= 0))
@@ -910,22 +869,6 @@ xc_query_t *xc_query_match_nothing(void)
     } catch (...) {
         return NULL;
     }
-}
-
-xc_query_t *xc_query_from_term(const char *term)
-{
-    if (!term)
-        return NULL;
-    xc_query_t *made = NULL;
-    try {
-        made = new xc_query_t();
-        made->query = Xapian::Query(term);
-        made->terms.push_back(term);
-    } catch (...) {
-        delete made;
-        return NULL;
-    }
-    return made;
 }
 
 xc_query_t *xc_query_value_range(unsigned slot, const char *low,
@@ -1170,6 +1113,80 @@ xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
     *value = v->c_str();
     *len = v->size();
     return XC_OK;
+}
+
+} /* extern "C" */
+
+/* ------------------------------------------------------------------ */
+/* Term lists and queries built from terms                             */
+
+
+extern "C" {
+
+/* Walks the merged term list; TermIterator::get_termfreq() is read from
+ * the list itself, so no extra lookup per term is made. */
+xc_status_t xc_db_term_list(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                            void *ctx)
+{
+    if (!db)
+        return XC_INVALID;
+    if (!prefix || !fn)
+        return fail(db, XC_INVALID, "no term prefix or callback given");
+    try {
+        for (Xapian::TermIterator t = db->db->allterms_begin(prefix);
+             t != db->db->allterms_end(prefix); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.c_str(), term.size(), t.get_termfreq()))
+                break;
+        }
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
+xc_query_t *xc_query_new_term(const char *term, size_t len)
+{
+    if (!term && len)
+        return NULL;
+    try {
+        return query_holding(Xapian::Query(std::string(term ? term : "",
+                                                       len)));
+    } catch (...) {
+        return NULL;
+    }
+}
+
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms)
+{
+    if (!terms || n_terms == 0)
+        return NULL;
+    for (size_t i = 0; i < n_terms; i++)
+        if (!terms[i])
+            return NULL;
+    try {
+        std::vector<std::string> words(terms, terms + n_terms);
+        Xapian::Query q(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                        static_cast<Xapian::termcount>(n_terms));
+        return query_holding(q);
+    } catch (...) {
+        return NULL;
+    }
+}
+
+xc_query_t *xc_query_scale(const xc_query_t *query, double factor)
+{
+    if (!query || !(factor >= 0))
+        return NULL;
+    try {
+        xc_query_t *scaled = new xc_query_t();
+        scaled->query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                      query->query, factor);
+        scaled->terms = query->terms;
+        return scaled;
+    } catch (...) {
+        return NULL;
+    }
 }
 
 } /* extern "C" */

@@ -114,17 +114,6 @@ xc_status_t xc_db_metadata_list(xc_db_t *db, const char *prefix,
 xc_status_t xc_db_count_prefix(xc_db_t *db, const char *prefix,
                                unsigned long *out);
 
-/*
- * Calls FN(CTX, TERM, LEN) for each distinct term of DB that starts with
- * PREFIX, in byte order, with the whole term (prefix included; LEN bytes,
- * also NUL-terminated, borrowed for the call only).  FN returns 0 to go on,
- * non-zero to stop (then XC_OK is returned all the same).  Returns XC_OK or
- * an error status with the message on DB.
- */
-typedef int (*xc_term_fn)(void *ctx, const char *term, size_t len);
-xc_status_t xc_db_terms(xc_db_t *db, const char *prefix, xc_term_fn fn,
-                        void *ctx);
-
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 
@@ -251,14 +240,6 @@ typedef enum {
 xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
                              const xc_query_t *b);
 
-/* A new query that matches what Q matches with its weights multiplied by
- * FACTOR (>= 0; Xapian's OP_SCALE_WEIGHT).  NULL if memory ran out. */
-xc_query_t *xc_query_scale(const xc_query_t *q, double factor);
-
-/* A new query for the one term TERM (LEN bytes), weighted as usual; its
- * terms list holds TERM.  NULL if memory ran out. */
-xc_query_t *xc_query_new_term(const char *term, size_t len);
-
 /*
  * A new query that matches what FILTER matches, every document with the
  * same weight WEIGHT (>= 0; Xapian's FixedWeightPostingSource filtered by
@@ -276,10 +257,6 @@ xc_query_t *xc_query_match_all(void);
 /* A query that matches nothing (xc_query_is_empty() is true of it); NULL if
  * memory ran out. */
 xc_query_t *xc_query_match_nothing(void);
-
-/* A query for the documents indexed by TERM (NUL-terminated, used as it
- * is); NULL if memory ran out or TERM is NULL. */
-xc_query_t *xc_query_from_term(const char *term);
 
 /*
  * A query for the documents whose value in SLOT lies between LOW and HIGH,
@@ -360,6 +337,49 @@ xc_status_t xc_mset_data(xc_mset_t *mset, size_t i, const char **data,
                          size_t *len);
 xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
                           const char **value, size_t *len);
+
+
+/* ------------------------------------------------------------------ */
+/* Term lists and queries built from terms                             */
+
+/*
+ * Called once per term by xc_db_term_list() with the term (LEN bytes,
+ * NUL-terminated, borrowed for the call only) and the number of documents it
+ * indexes.  Returns 0 to go on, non-zero to stop.
+ */
+typedef int (*xc_term_fn)(void *ctx, const char *term, size_t len,
+                          unsigned freq);
+
+/*
+ * Calls FN for each term of DB that starts with PREFIX ("" for all), in byte
+ * order, with its document frequency (Xapian's allterms_begin(PREFIX); for a
+ * stub of several databases, their terms merged and frequencies summed).
+ * Returns XC_OK, also when FN stopped the walk, or an error status with the
+ * message on DB.
+ */
+xc_status_t xc_db_term_list(xc_db_t *db, const char *prefix, xc_term_fn fn,
+                            void *ctx);
+
+/*
+ * A query for the LEN bytes of TERM as they are (no stemming, no prefix
+ * added); the query's term list holds TERM.  NULL if memory ran out.
+ */
+xc_query_t *xc_query_new_term(const char *term, size_t len);
+
+/*
+ * A query for the N_TERMS TERMS (NUL-terminated) at consecutive positions
+ * (Xapian's OP_PHRASE); one term is that term's query.  N_TERMS must be at
+ * least 1.  NULL if it is not, or if memory ran out.
+ */
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms);
+
+/*
+ * A new query that matches what QUERY matches, with every weight multiplied
+ * by FACTOR (Xapian's OP_SCALE_WEIGHT; FACTOR >= 0).  QUERY is not changed
+ * and still belongs to the caller.  NULL if FACTOR is negative or memory ran
+ * out.
+ */
+xc_query_t *xc_query_scale(const xc_query_t *query, double factor);
 
 #ifdef __cplusplus
 }

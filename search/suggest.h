@@ -1,0 +1,48 @@
+/*
+ * suggest.h: "did you mean": spelling suggestions from the index's own
+ * words.
+ *
+ * A word of the query is replaced when the index does not have it, or has
+ * it rarely (in at most one paragraph in NG_SUGGEST_RARE) and far more
+ * rarely (NG_SUGGEST_RATIO times) than a close neighbour: an index word
+ * within Damerau-Levenshtein distance 1 for words of up to four letters, 2
+ * for longer ones, whose stem (in the index's language) differs from the
+ * word's.  The nearest neighbour wins, and among equally near ones the one
+ * in most paragraphs.  Candidates come from the index's
+ * term list (merged over the databases of a stub), not from Xapian's
+ * spelling table, so any index can be used as it is.
+ *
+ * Left as typed: operators in capitals, field names and their values
+ * ("title:x", "source:x", "date:x"), words followed by "*", words of one
+ * letter and words with digits.  Neighbours are first looked for among
+ * words that start with the same letter as the typed word or with its
+ * second letter (every edit but one of the first letter); only a word the
+ * index lacks altogether, with no neighbour there, is compared with all the
+ * index's words.
+ */
+#ifndef NEWSGREP_SUGGEST_H
+#define NEWSGREP_SUGGEST_H
+
+#include "status.h"
+#include "xapian-c.h"
+
+/* How many times more paragraphs a neighbour must be in than a word the
+ * index has, for that word to be taken as a misspelling. */
+#define NG_SUGGEST_RATIO 200
+
+/* A word the index has in more than one paragraph in this many is taken to
+ * be spelled as meant, however close it is to a more common word ("rare"
+ * and "are"). */
+#define NG_SUGGEST_RARE 10000
+
+/*
+ * Looks for a better spelling of QUERY in the index DB.  On NG_OK,
+ * *SUGGESTION is the corrected query, the same text with only the corrected
+ * words replaced (in capitals where they were typed so), newly allocated
+ * (caller frees), or NULL when no word has a better spelling.  Returns
+ * NG_OK, NG_NO_MEMORY, or the status of a failed index read (the message is
+ * then on DB, xc_db_error()), with *SUGGESTION NULL.
+ */
+ng_status_t ng_suggest(xc_db_t *db, const char *query, char **suggestion);
+
+#endif

@@ -1,0 +1,471 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_words.h"
+#include "schema.h"
+#include "synonyms.h"
+#include "tokenizer.h"
+
+/* A member: its words, normalised. */
+typedef struct {
+    char **words;
+    size_t n;
+} member_t;
+
+typedef struct {
+    member_t *members;
+    size_t n;
+} group_t;
+
+struct ng_synonyms {
+    group_t *groups;
+    size_t n;
+};
+
+/* One line of a file: a group to add, or members whose groups to cancel. */
+typedef struct {
+    int cancel;
+    group_t group;
+} line_t;
+
+static void member_clear(member_t *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->words[i]);
+    free(m->words);
+}
+
+static void group_clear(group_t *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        member_clear(&g->members[i]);
+    free(g->members);
+}
+
+ng_synonyms_t *ng_synonyms_new(void)
+{
+    return calloc(1, sizeof(ng_synonyms_t));
+}
+
+void ng_synonyms_free(ng_synonyms_t *syn)
+{
+    if (!syn)
+        return;
+    for (size_t i = 0; i < syn->n; i++)
+        group_clear(&syn->groups[i]);
+    free(syn->groups);
+    free(syn);
+}
+
+size_t ng_synonyms_count(const ng_synonyms_t *syn)
+{
+    return syn ? syn->n : 0;
+}
+
+/* Grows the array *ITEMS of *N elements of SIZE bytes by one, zeroed.
+ * Returns the new element, or NULL if memory ran out. */
+static void *grow(void *items, size_t *n, size_t size)
+{
+    void **array = items;
+    char *bigger = realloc(*array, (*n + 1) * size);
+    if (!bigger)
+        return NULL;
+    *array = bigger;
+    memset(bigger + *n * size, 0, size);
+    return bigger + (*n)++ * size;
+}
+
+static int add_word(void *ctx, const ng_token_t *token)
+{
+    member_t *m = ctx;
+    char **slot = grow(&m->words, &m->n, sizeof *m->words);
+    if (!slot || !(*slot = strdup(token->text)))
+        return -1;
+    return 0;
+}
+
+static int same_member(const member_t *a, const member_t *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->words[i], b->words[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int group_has(const group_t *g, const member_t *m)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (same_member(&g->members[i], m))
+            return 1;
+    return 0;
+}
+
+/*
+ * Reads the members of TEXT (a line without its comment, or what follows
+ * "!") into G, leaving out repeats.  Returns NG_OK, NG_BAD_INPUT with the
+ * reason in *WHY, or NG_NO_MEMORY.
+ */
+static ng_status_t parse_members(char *text, group_t *g, const char **why)
+{
+    for (char *piece = text;; piece++) {
+        char *comma = strchr(piece, ',');
+        size_t len = comma ? (size_t)(comma - piece) : strlen(piece);
+        member_t m = { NULL, 0 };
+        if (ng_tokenize(piece, len, 0, add_word, &m, NULL) != 0) {
+            member_clear(&m);
+            return NG_NO_MEMORY;
+        }
+        if (m.n == 0) {
+            *why = "a member without words";
+            return NG_BAD_INPUT;
+        }
+        if (group_has(g, &m)) {
+            member_clear(&m);
+        } else {
+            member_t *slot = grow(&g->members, &g->n, sizeof *g->members);
+            if (!slot) {
+                member_clear(&m);
+                return NG_NO_MEMORY;
+            }
+            *slot = m;
+        }
+        if (!comma)
+            return NG_OK;
+        piece = comma;
+    }
+}
+
+/* Cuts LINE at its comment and blanks at either end; returns its start. */
+static char *strip(char *line)
+{
+    for (char *p = line; *p; p++)
+        if (*p == '#' && (p == line || strchr(" \t", p[-1]))) {
+            *p = '\0';
+            break;
+        }
+    size_t len = strlen(line);
+    while (len > 0 && strchr(" \t\r\n", line[len - 1]))
+        line[--len] = '\0';
+    while (*line == ' ' || *line == '\t')
+        line++;
+    return line;
+}
+
+/* Reads the file at PATH into *LINES (*N_LINES of them).  Returns what
+ * ng_synonyms_load() documents, with the message in *ERROR. */
+static ng_status_t read_file(const char *path, line_t **lines,
+                             size_t *n_lines, char **error)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (asprintf(error, "cannot open '%s': %s", path, strerror(errno)) < 0)
+            *error = NULL;
+        return NG_IO_ERROR;
+    }
+    char *buf = NULL;
+    size_t cap = 0;
+    unsigned number = 0;
+    ng_status_t st = NG_OK;
+    const char *why = NULL;
+    while (st == NG_OK && getline(&buf, &cap, f) >= 0) {
+        number++;
+        char *text = strip(buf);
+        if (!*text)
+            continue;
+        line_t *line = grow(lines, n_lines, sizeof **lines);
+        if (!line) {
+            st = NG_NO_MEMORY;
+            break;
+        }
+        line->cancel = text[0] == '!';
+        st = parse_members(text + line->cancel, &line->group, &why);
+        if (st == NG_OK && !line->cancel && line->group.n < 2) {
+            why = "a group needs two or more different members";
+            st = NG_BAD_INPUT;
+        }
+    }
+    if (st == NG_OK && ferror(f)) {
+        if (asprintf(error, "cannot read '%s': %s", path, strerror(errno)) < 0)
+            *error = NULL;
+        st = NG_IO_ERROR;
+    } else if (st == NG_BAD_INPUT) {
+        if (asprintf(error, "'%s' line %u: %s", path, number, why) < 0)
+            *error = NULL;
+    }
+    free(buf);
+    fclose(f);
+    return st;
+}
+
+/* Removes from SYN every group that has a member of CANCEL. */
+static void cancel_groups(ng_synonyms_t *syn, const group_t *cancel)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < syn->n; i++) {
+        int hit = 0;
+        for (size_t j = 0; j < cancel->n && !hit; j++)
+            hit = group_has(&syn->groups[i], &cancel->members[j]);
+        if (hit)
+            group_clear(&syn->groups[i]);
+        else
+            syn->groups[kept++] = syn->groups[i];
+    }
+    syn->n = kept;
+}
+
+ng_status_t ng_synonyms_load(ng_synonyms_t *syn, const char *path,
+                             char **error)
+{
+    line_t *lines = NULL;
+    size_t n_lines = 0, adds = 0;
+    *error = NULL;
+    if (!syn || !path)
+        return NG_BAD_ARGUMENT;
+    ng_status_t st = read_file(path, &lines, &n_lines, error);
+    for (size_t i = 0; i < n_lines; i++)
+        adds += !lines[i].cancel;
+    /* Room for every group first, so that nothing can fail once SYN
+     * starts to change. */
+    if (st == NG_OK) {
+        group_t *room = realloc(syn->groups,
+                                (syn->n + adds + 1) * sizeof *room);
+        if (room)
+            syn->groups = room;
+        else
+            st = NG_NO_MEMORY;
+    }
+    for (size_t i = 0; i < n_lines; i++) {
+        if (st != NG_OK || lines[i].cancel) {
+            if (st == NG_OK)
+                cancel_groups(syn, &lines[i].group);
+            group_clear(&lines[i].group);
+        } else {
+            syn->groups[syn->n++] = lines[i].group;
+        }
+    }
+    free(lines);
+    if (st == NG_NO_MEMORY && !*error)
+        *error = strdup("out of memory");
+    return st;
+}
+
+/* A member as the index sees it: the stems of its words, joined by
+ * spaces, for comparison; and whether the query has it. */
+typedef struct {
+    char *key;
+    int in_query;
+} stemmed_t;
+
+/* The stem of WORD, newly allocated; NULL if memory ran out. */
+static char *stem_of(ng_stemmer_t *stemmer, const char *word)
+{
+    size_t len;
+    const char *stem = ng_stemmer_stem(stemmer, word, strlen(word), &len);
+    return stem ? strndup(stem, len) : NULL;
+}
+
+/* M's stems joined by spaces, newly allocated; NULL if memory ran out. */
+static char *member_key(ng_stemmer_t *stemmer, const member_t *m)
+{
+    size_t cap = 1, len = 0;
+    char *key = NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        char *stem = stem_of(stemmer, m->words[i]);
+        char *bigger = stem ? realloc(key, cap += strlen(stem) + 1) : NULL;
+        if (!bigger) {
+            free(stem);
+            free(key);
+            return NULL;
+        }
+        key = bigger;
+        len += (size_t)sprintf(key + len, "%s%s", i ? " " : "", stem);
+        free(stem);
+    }
+    return key;
+}
+
+/* Non-zero if a word may be looked up: a plain word of the query. */
+static int may_expand(const ng_query_word_t *w)
+{
+    return !(w->flags & (NG_QW_OPERATOR | NG_QW_FIELD | NG_QW_QUOTED |
+                         NG_QW_NEGATED | NG_QW_WILDCARD));
+}
+
+/*
+ * Non-zero if the query's words from FIRST on, stemmed into STEMS, are
+ * the run KEY (stems joined by spaces): N plain words, each joined to the
+ * one before.
+ */
+static int run_matches(const ng_query_word_t *words, char **stems,
+                       size_t n_words, size_t first, const char *key)
+{
+    for (size_t i = first; i < n_words; i++) {
+        if (!stems[i] || (i > first && !(words[i].flags & NG_QW_JOINED)))
+            return 0;
+        size_t len = strlen(stems[i]);
+        if (strncmp(key, stems[i], len) != 0)
+            return 0;
+        if (key[len] == '\0')
+            return 1;
+        if (key[len] != ' ')
+            return 0;
+        key += len + 1;
+    }
+    return 0;
+}
+
+/*
+ * The query for member M (with stems KEY): its stem term for one word, a
+ * phrase of its words for more.  Stores NULL in *OUT when DB lacks it.
+ */
+static xc_status_t member_query(xc_db_t *db, const member_t *m,
+                                const char *key, xc_query_t **out)
+{
+    char *term = NULL;
+    unsigned freq = 1;
+    xc_status_t rc = XC_OK;
+    *out = NULL;
+    if (m->n == 1) {
+        if (asprintf(&term, "%s%s", NG_PREFIX_STEM, key) < 0)
+            return XC_NO_MEMORY;
+        if (db)
+            rc = xc_db_term_freq(db, term, &freq);
+        if (rc == XC_OK && freq > 0 && !(*out = xc_query_new_term(
+                                             term, strlen(term))))
+            rc = XC_NO_MEMORY;
+        free(term);
+        return rc;
+    }
+    for (size_t i = 0; i < m->n && db && rc == XC_OK && freq > 0; i++)
+        rc = xc_db_term_freq(db, m->words[i], &freq);
+    if (rc == XC_OK && freq > 0 &&
+        !(*out = xc_query_new_phrase((const char *const *)m->words, m->n)))
+        rc = XC_NO_MEMORY;
+    return rc;
+}
+
+/* Adds Q to the disjunction *ALL, taking Q over.  Returns XC_OK or
+ * XC_NO_MEMORY. */
+static xc_status_t or_into(xc_query_t **all, xc_query_t *q)
+{
+    if (!*all) {
+        *all = q;
+        return XC_OK;
+    }
+    xc_query_t *both = xc_query_or(*all, q);
+    xc_query_free(q);
+    if (!both)
+        return XC_NO_MEMORY;
+    xc_query_free(*all);
+    *all = both;
+    return XC_OK;
+}
+
+/* Non-zero if KEY is among the N keys of SEEN. */
+static int seen_key(char **seen, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(seen[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Builds into *ALL the queries for the members of G that the query does
+ * not have, leaving out those with a key in SEEN (*N_SEEN of them, each
+ * borrowed from the KEYS of some group), and adds their keys to SEEN.
+ */
+static xc_status_t expand_group(xc_db_t *db, const group_t *g,
+                                const stemmed_t *keys, char **seen,
+                                size_t *n_seen, xc_query_t **all)
+{
+    xc_status_t rc = XC_OK;
+    for (size_t i = 0; i < g->n && rc == XC_OK; i++) {
+        if (seen_key(seen, *n_seen, keys[i].key))
+            continue;
+        seen[(*n_seen)++] = keys[i].key;
+        xc_query_t *q = NULL;
+        rc = member_query(db, &g->members[i], keys[i].key, &q);
+        if (rc == XC_OK && q)
+            rc = or_into(all, q);
+    }
+    return rc;
+}
+
+ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
+                               ng_stemmer_t *stemmer, const char *query,
+                               xc_query_t **extra)
+{
+    ng_query_word_t *words = NULL;
+    size_t n_words = 0, n_members = 0, n_seen = 0;
+    char **stems = NULL, **seen = NULL;
+    stemmed_t *keys = NULL;
+    xc_query_t *all = NULL;
+    *extra = NULL;
+    if (!syn || !stemmer || !query)
+        return NG_BAD_ARGUMENT;
+    ng_status_t st = ng_query_words(query, &words, &n_words);
+    if (st != NG_OK || n_words == 0 || syn->n == 0)
+        return st;
+    for (size_t g = 0; g < syn->n; g++)
+        n_members += syn->groups[g].n;
+    xc_status_t rc = XC_OK;
+    stems = calloc(n_words, sizeof *stems);
+    keys = calloc(n_members, sizeof *keys);
+    seen = calloc(n_members, sizeof *seen);
+    if (!stems || !keys || !seen)
+        rc = XC_NO_MEMORY;
+    for (size_t i = 0; i < n_words && rc == XC_OK; i++)
+        if (may_expand(&words[i]) && !(stems[i] = stem_of(stemmer,
+                                                          words[i].text)))
+            rc = XC_NO_MEMORY;
+
+    /* Which members the query has, and then, once each member it has is
+     * marked seen, the others of their groups. */
+    stemmed_t *k = keys;
+    for (size_t g = 0; g < syn->n && rc == XC_OK; g++) {
+        const group_t *group = &syn->groups[g];
+        for (size_t m = 0; m < group->n && rc == XC_OK; m++, k++) {
+            if (!(k->key = member_key(stemmer, &group->members[m]))) {
+                rc = XC_NO_MEMORY;
+                break;
+            }
+            for (size_t i = 0; i < n_words && !k->in_query; i++)
+                k->in_query = run_matches(words, stems, n_words, i, k->key);
+            if (k->in_query && !seen_key(seen, n_seen, k->key))
+                seen[n_seen++] = k->key;
+        }
+    }
+    k = keys;
+    for (size_t g = 0; g < syn->n && rc == XC_OK; g++) {
+        const group_t *group = &syn->groups[g];
+        int matched = 0;
+        for (size_t m = 0; m < group->n; m++)
+            matched |= k[m].in_query;
+        if (matched)
+            rc = expand_group(db, group, k, seen, &n_seen, &all);
+        k += group->n;
+    }
+
+    if (rc == XC_OK && all) {
+        *extra = xc_query_scale(all, NG_SYNONYM_WEIGHT);
+        if (!*extra)
+            rc = XC_NO_MEMORY;
+    }
+    xc_query_free(all);
+    for (size_t i = 0; keys && i < n_members; i++)
+        free(keys[i].key);
+    for (size_t i = 0; stems && i < n_words; i++)
+        free(stems[i]);
+    free(keys);
+    free(stems);
+    free(seen);
+    ng_query_words_free(words, n_words);
+    return ng_status_from_xc(rc);
+}

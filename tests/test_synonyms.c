@@ -1,0 +1,256 @@
+/* Tests of synonym groups: loading files, and the extra query that finds
+ * a query's words by their synonyms in a small real index. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+#include "stemmer.h"
+#include "synonyms.h"
+#include "testutil.h"
+#include "xapian-c.h"
+
+#define SHIPPED NEWSGREP_SRCDIR "/data/synonyms.txt"
+
+static const char *const stories[] = {
+    "Trade\n\nNew tariffs on steel.\n\nImport duties were raised.\n\n"
+    "A levy on imports.\n\nMarkets fell.\n",
+    "Minerals\n\nRare-earth elements are mined in China.\n\n"
+    "The earth is rare in places.\n\nREE supply is tight.\n",
+    NULL
+};
+
+typedef struct {
+    char *dir;
+    xc_db_t *db;
+    ng_stemmer_t *stemmer;
+    ng_synonyms_t *syn;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    char *error = NULL;
+    assert_non_null(f);
+    f->dir = tu_tempdir();
+    char *path = tu_index_stories(f->dir, "index", stories);
+    assert_int_equal(xc_db_open(path, XC_OPEN_READ, &f->db, NULL), XC_OK);
+    free(path);
+    assert_int_equal(ng_stemmer_new("english", &f->stemmer), NG_OK);
+    f->syn = ng_synonyms_new();
+    assert_non_null(f->syn);
+    if (ng_synonyms_load(f->syn, SHIPPED, &error) != NG_OK)
+        fail_msg("%s", error ? error : "cannot load the shipped list");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    ng_synonyms_free(f->syn);
+    ng_stemmer_free(f->stemmer);
+    xc_db_close(f->db);
+    tu_remove_tree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The extra query for QUERY, or NULL. */
+static xc_query_t *expand(fixture_t *f, const char *query)
+{
+    xc_query_t *extra = NULL;
+    ng_status_t st = ng_synonyms_expand(f->syn, f->db, f->stemmer, query,
+                                        &extra);
+    if (st != NG_OK)
+        fail_msg("'%s': %s", query, ng_status_to_string(st));
+    return extra;
+}
+
+/* Searches for QUERY ORed with its synonyms and returns the paragraph
+ * texts found, best first, joined by "|" (caller frees). */
+static char *search(fixture_t *f, const char *query)
+{
+    xc_query_t *q = NULL, *extra = expand(f, query);
+    char *error = NULL;
+    assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, &q,
+                                    &error), NG_OK);
+    if (extra) {
+        xc_query_t *both = xc_query_or(q, extra);
+        assert_non_null(both);
+        xc_query_free(q);
+        xc_query_free(extra);
+        q = both;
+    }
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(f->db, q, 0, 20, NULL, &m), XC_OK);
+    char *out = calloc(1, 4096);
+    assert_non_null(out);
+    for (size_t i = 0; i < xc_mset_size(m); i++) {
+        const char *data, *text;
+        size_t len;
+        assert_int_equal(xc_mset_data(m, i, &data, &len), XC_OK);
+        text = strstr(data, "\"text\"");
+        assert_non_null(text);
+        text = strchr(text + 6, '"') + 1;
+        if (i)
+            strcat(out, "|");
+        strncat(out, text, strcspn(text, "\""));
+    }
+    xc_mset_free(m);
+    xc_query_free(q);
+    return out;
+}
+
+static void check_search(fixture_t *f, const char *query, const char *want)
+{
+    char *got = search(f, query);
+    if (strcmp(got, want) != 0)
+        fail_msg("'%s' found '%s', expected '%s'", query, got, want);
+    free(got);
+}
+
+static void test_shipped_list_loads(void **state)
+{
+    fixture_t *f = *state;
+    assert_true(ng_synonyms_count(f->syn) >= 30);
+}
+
+static void test_synonyms_are_found_below_the_word(void **state)
+{
+    fixture_t *f = *state;
+    /* "tariffs" finds "duties" and "levy" through their stems, after the
+     * paragraph that has the word typed. */
+    check_search(f, "tariffs", "New tariffs on steel.|"
+                 "Import duties were raised.|A levy on imports.");
+    check_search(f, "levies", "A levy on imports.|New tariffs on steel.|"
+                 "Import duties were raised.");
+    /* A word without synonyms gives no extra query. */
+    assert_null(expand(f, "markets"));
+}
+
+static void test_several_words_are_one_member(void **state)
+{
+    fixture_t *f = *state;
+    /* "rare earths" is the member "rare earth": "REE" and the phrase
+     * "rare-earth elements" are found, "the earth is rare" is not
+     * (a plain OR search finds it through the words typed). */
+    char *got = search(f, "\"rare earths\"");
+    assert_string_equal(got, "");
+    free(got);
+    xc_query_t *extra = expand(f, "rare earths");
+    assert_non_null(extra);
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(f->db, extra, 0, 20, NULL, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), 2);
+    xc_mset_free(m);
+    xc_query_free(extra);
+    /* Words apart are not the member. */
+    assert_null(expand(f, "rare, earth"));
+    assert_null(expand(f, "earth rare"));
+}
+
+static void test_some_words_are_not_expanded(void **state)
+{
+    fixture_t *f = *state;
+    const char *queries[] = { "\"tariffs\"", "-tariffs", "steel NOT tariffs",
+                              "steel NOT (markets OR tariffs)",
+                              "title:tariffs", "tariff*", "" };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        xc_query_t *extra = expand(f, queries[i]);
+        if (extra)
+            fail_msg("'%s' was expanded", queries[i]);
+    }
+    /* After the negated group, words are plain again. */
+    xc_query_t *extra = expand(f, "NOT (markets) tariffs");
+    assert_non_null(extra);
+    xc_query_free(extra);
+}
+
+static void test_members_the_index_lacks_are_left_out(void **state)
+{
+    fixture_t *f = *state;
+    /* The index has no "microchip" or "semiconductor". */
+    assert_null(expand(f, "chips"));
+    xc_query_t *extra = NULL;
+    assert_int_equal(ng_synonyms_expand(f->syn, NULL, f->stemmer, "chips",
+                                        &extra), NG_OK);
+    assert_non_null(extra);
+    xc_query_free(extra);
+}
+
+/* Loads CONTENT as a file into F's table; returns the status and the
+ * message in *ERROR. */
+static ng_status_t load_text(fixture_t *f, const char *content, char **error)
+{
+    char *path = tu_write_file(f->dir, "user.txt", content);
+    ng_status_t st = ng_synonyms_load(f->syn, path, error);
+    free(path);
+    return st;
+}
+
+static void test_bad_line_names_file_and_line(void **state)
+{
+    fixture_t *f = *state;
+    size_t before = ng_synonyms_count(f->syn);
+    const char *bad[] = {
+        "# mine\n\nsteel, iron\nquota\n",
+        "# mine\n\nsteel, iron\nquota, , limit\n",
+        "# mine\n\nsteel, iron\nquota, Quota\n",
+        "# mine\n\nsteel, iron\n!\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *error = NULL;
+        assert_int_equal(load_text(f, bad[i], &error), NG_BAD_INPUT);
+        assert_non_null(error);
+        if (!strstr(error, "user.txt' line 4: "))
+            fail_msg("message '%s' names no file and line", error);
+        free(error);
+        /* Nothing of the file is taken. */
+        assert_int_equal(ng_synonyms_count(f->syn), before);
+    }
+    char *error = NULL;
+    assert_int_equal(ng_synonyms_load(f->syn, "/nonexistent/syn.txt",
+                                      &error), NG_IO_ERROR);
+    assert_non_null(strstr(error, "cannot open '/nonexistent/syn.txt'"));
+    free(error);
+}
+
+static void test_user_file_extends_and_cancels(void **state)
+{
+    fixture_t *f = *state;
+    char *error = NULL;
+    size_t before = ng_synonyms_count(f->syn);
+    assert_int_equal(load_text(f, "markets, bourses  # C# is a word\n"
+                                  "! levy\n"
+                                  "tariff, levy\n", &error), NG_OK);
+    assert_null(error);
+    assert_int_equal(ng_synonyms_count(f->syn), before + 1);
+    /* "markets" now has a synonym, and "tariffs" only "levy". */
+    check_search(f, "tariffs", "New tariffs on steel.|A levy on imports.");
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_shipped_list_loads),
+        T(test_synonyms_are_found_below_the_word),
+        T(test_several_words_are_one_member),
+        T(test_some_words_are_not_expanded),
+        T(test_members_the_index_lacks_are_left_out),
+        T(test_bad_line_names_file_and_line),
+        T(test_user_file_extends_and_cancels),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -14,6 +14,7 @@
 #define EXIT_SKIPPED 3   /* index: done, but some files were skipped */
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
+typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST } sort_order_t;
 
 typedef struct {
     const char *db;           /* --db */
@@ -26,6 +27,13 @@ typedef struct {
     int watch;                /* --watch: keep indexing as stories land */
     unsigned settle_ms;       /* --settle: quiet time before a watch run */
     unsigned batch;           /* --batch: stories per commit */
+    unsigned per_story;       /* paragraphs shown per story; 0: the default */
+    sort_order_t sort;        /* order of the hits */
+    const char *synonyms;     /* an extra synonyms file, or NULL */
+    /* The config file's roots, indexed by "newsgrep index" without PATH
+     * together with the remembered ones; borrowed from the config. */
+    char *const *roots;
+    size_t n_roots;
 } cli_options_t;
 
 /* Prints "newsgrep: MESSAGE" and a newline on stderr. */

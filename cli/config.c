@@ -217,8 +217,16 @@ static ng_status_t parse(FILE *in, const char *file, ng_config_t *cfg,
     ng_status_t st = NG_OK;
     while (st == NG_OK && (len = getline(&buf, &cap, in)) >= 0) {
         line++;
+        /* A '#' after a blank starts a comment, as does one at the start. */
+        for (char *p = buf; *p; p++) {
+            if (*p == '#' && (p == buf || p[-1] == ' ' || p[-1] == '\t')) {
+                *p = '\0';
+                len = p - buf;
+                break;
+            }
+        }
         char *text = trim(buf, (size_t)len);
-        if (*text == '\0' || *text == '#')
+        if (*text == '\0')
             continue;
         char *eq = strchr(text, '=');
         if (!eq) {

@@ -3,8 +3,8 @@
  * so that options given there override them.
  *
  * The file (paths.h's ng_paths_config() says where it is) holds lines of
- * "key = value"; blank lines and lines whose first non-blank character is
- * '#' are ignored.  Keys:
+ * "key = value"; a '#' at the start of a line or after a blank starts a
+ * comment, and blank lines are ignored.  Keys:
  *
  *   db = PATH          the index (below --db and $NEWSGREP_DB)
  *   language = LANG    stemming language of a new index

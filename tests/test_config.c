@@ -60,12 +60,12 @@ static void test_good_file(void **state)
         "# where my stories are\n"
         "\n"
         "db = ~/indexes/news\n"
-        "  language=german  \n"
+        "  language=german  # of new indexes\n"
         "\tcolor = never\n"
         "max-count = 25\n"
         "per-story = 2\n"
         "sort = newest\n"
-        "synonyms = /etc/newsgrep/more-synonyms\n"
+        "synonyms = /etc/newsgrep/more#synonyms\n"
         "root = ~/news\n"
         "  # a comment after blanks\n"
         "root = /srv/wire\r\n",
@@ -81,7 +81,8 @@ static void test_good_file(void **state)
     assert_int_equal(cfg.per_story, 2);
     assert_true(cfg.sort_set);
     assert_int_equal(cfg.sort, SORT_NEWEST);
-    assert_string_equal(cfg.synonyms, "/etc/newsgrep/more-synonyms");
+    /* Only a '#' after a blank starts a comment. */
+    assert_string_equal(cfg.synonyms, "/etc/newsgrep/more#synonyms");
     assert_int_equal(cfg.n_roots, 2);
     assert_string_equal(cfg.roots[0], "/home/reader/news");
     assert_string_equal(cfg.roots[1], "/srv/wire");
@@ -141,6 +142,8 @@ static void test_every_mistake_names_file_and_line(void **state)
         { "color = sometimes\n", 1, "invalid value 'sometimes' for 'color': "
                                     "auto, always or never is expected" },
         { "color = Never\n", 1, "invalid value 'Never' for 'color'" },
+        { "color = never, please\n", 1, "invalid value 'never, please'" },
+        { "# only a comment\ncolor = # never\n", 2, "'color' needs a value" },
         { "max-count = 0\n", 1, "invalid value '0' for 'max-count': a "
                                 "positive number is expected" },
         { "max-count = -3\n", 1, "invalid value '-3' for 'max-count'" },

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "search.h"
+
 /* Exit codes, as grep's: a script can rely on them. */
 #define EXIT_MATCH 0
 #define EXIT_NO_MATCH 1
@@ -14,7 +16,6 @@
 #define EXIT_SKIPPED 3   /* index: done, but some files were skipped */
 
 typedef enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_mode_t;
-
 typedef struct {
     const char *db;           /* --db */
     const char *language;     /* --language */
@@ -31,8 +32,13 @@ typedef struct {
     int stories;              /* --stories: rank whole stories */
     int files_only;           /* -l: print the paths of matching stories */
     int count;                /* -c: print how many matched */
-    int sort;                 /* --sort: an ng_sort_t */
+    ng_sort_t sort;           /* --sort: order of the hits */
     const char *batch_file;   /* search --batch: the queries, "-" stdin */
+    const char *synonyms;     /* an extra synonyms file, or NULL */
+    /* The config file's roots, indexed by "newsgrep index" without PATH
+     * together with the remembered ones; borrowed from the config. */
+    char *const *roots;
+    size_t n_roots;
 } cli_options_t;
 
 /* Paragraphs of one story shown by default: the best one and, when it

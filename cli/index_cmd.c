@@ -119,6 +119,69 @@ static ng_index_t *open_for_writing(const char *db_path,
     }
 }
 
+/* Non-zero if PATH is ROOT or lies below it. */
+static int is_under(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    return strncmp(path, root, n) == 0 &&
+           (path[n] == '\0' || path[n] == '/' || (n > 0 && root[n - 1] == '/'));
+}
+
+/* Non-zero if the config root ROOT is not covered yet by a remembered root
+ * in REMEMBERED: one that cannot be resolved counts as new, so that the
+ * update reports it. */
+static int is_new_root(const char *root, char *const *remembered)
+{
+    char *real = realpath(root, NULL);
+    int covered = 0;
+    for (size_t i = 0; real && remembered[i] && !covered; i++)
+        covered = is_under(real, remembered[i]);
+    free(real);
+    return !covered;
+}
+
+/*
+ * The roots of an update without PATH when the config file names roots the
+ * index does not remember yet: the remembered ones that still exist and the
+ * new ones, in *PATHS (N_PATHS, caller frees each and the array).  Passing
+ * them as paths makes the index remember the new ones.  A remembered root
+ * that is gone is left out, as its stories stay either way.  *PATHS is NULL
+ * when all config roots are remembered.  Returns 0, or -1 if memory ran out.
+ */
+static int with_config_roots(char *const *remembered, const cli_options_t *opts,
+                             char ***paths, size_t *n_paths)
+{
+    size_t n_new = 0, n_remembered = 0;
+    *paths = NULL;
+    *n_paths = 0;
+    for (size_t i = 0; i < opts->n_roots; i++)
+        n_new += is_new_root(opts->roots[i], remembered);
+    if (n_new == 0)
+        return 0;
+    while (remembered[n_remembered])
+        n_remembered++;
+    char **all = calloc(n_remembered + n_new + 1, sizeof *all);
+    if (!all)
+        return -1;
+    size_t n = 0;
+    struct stat sb;
+    for (size_t i = 0; i < n_remembered; i++)
+        if (stat(remembered[i], &sb) == 0 && !(all[n++] = strdup(remembered[i])))
+            goto no_memory;
+    for (size_t i = 0; i < opts->n_roots; i++)
+        if (is_new_root(opts->roots[i], remembered) &&
+            !(all[n++] = strdup(opts->roots[i])))
+            goto no_memory;
+    *paths = all;
+    *n_paths = n;
+    return 0;
+no_memory:
+    for (size_t i = 0; i < n; i++)
+        free(all[i]);
+    free(all);
+    return -1;
+}
+
 /* One update of the index: with PATHS (or the remembered roots), or, when
  * FILES_ONLY, with just the files PATHS as --watch learned of them.
  * Returns an exit code. */
@@ -128,19 +191,28 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     ng_index_t *index = open_for_writing(db_path, opts);
     if (!index)
         return EXIT_TROUBLE;
+    char **merged = NULL;
     if (n_paths == 0 && !files_only) {
         char **roots = NULL;
         ng_status_t st = ng_index_roots(index, &roots);
-        int none = st == NG_OK && !roots[0];
+        int none = st == NG_OK && !roots[0] && opts->n_roots == 0;
+        if (st == NG_OK &&
+            with_config_roots(roots, opts, &merged, &n_paths) < 0)
+            st = NG_NO_MEMORY;
         for (size_t i = 0; roots && roots[i]; i++)
             free(roots[i]);
         free(roots);
         if (st != NG_OK || none) {
-            cli_complain("index '%s' remembers no folders: give a PATH to "
-                         "index", db_path);
+            if (st == NG_NO_MEMORY)
+                cli_complain("out of memory");
+            else
+                cli_complain("index '%s' remembers no folders: give a PATH "
+                             "to index, or a root in the config file",
+                             db_path);
             ng_index_close(index);
             return EXIT_TROUBLE;
         }
+        paths = merged;
     }
 
     progress_t progress = { now(), 0, 0 };
@@ -186,6 +258,9 @@ static int update_once(const char *db_path, const cli_options_t *opts,
         free(report.text);
     }
     ng_index_close(index);
+    for (size_t i = 0; merged && i < n_paths; i++)
+        free(merged[i]);
+    free(merged);
     return rc;
 }
 

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "paths.h"
 #include "printer.h"
 #include "search.h"
@@ -52,6 +52,30 @@ static const char usage_text[] =
     "           index up to date with its remembered folders\n"
     "  stats    show what the index holds\n"
     "\n"
+    "Options of every command:\n"
+    "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
+    "                       the config file's db, else\n"
+    "                       $XDG_DATA_HOME/newsgrep/index)\n"
+    "  -h, --help           show this help, or with a command its own\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "Settings are read from $NEWSGREP_CONFIG, else\n"
+    "$XDG_CONFIG_HOME/newsgrep/config, else ~/.config/newsgrep/config: lines\n"
+    "of 'key = value' with the keys db, language, color, max-count,\n"
+    "per-story, sort, synonyms and root.  Options given override them.\n"
+    "\n"
+    "Exit status: 0 if a paragraph matched (or indexing succeeded), 1 if none\n"
+    "did, 2 on an error.\n"
+    "\n"
+    "See 'newsgrep COMMAND --help' for the options of a command.\n";
+
+static const char search_usage_text[] =
+    "usage: newsgrep [search] [OPTIONS] WORDS...\n"
+    "\n"
+    "Searches the index and prints the most relevant paragraphs, best first,\n"
+    "with their headline, date, source and place in the story.  The first\n"
+    "search with no index builds one from the bundled stories.\n"
+    "\n"
     "Options:\n"
     "  -n, --max-count N    show at most N paragraphs (default 10), or N\n"
     "                       stories with --stories\n"
@@ -69,9 +93,9 @@ static const char usage_text[] =
     "                       run: \"id Q0 doc rank score newsgrep\"\n"
     "      --json           one JSON object a line for each hit\n"
     "      --color=WHEN     colour the output: auto (default), always, never\n"
-    "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
-    "                       $XDG_DATA_HOME/newsgrep/index)\n"
-    "      --language LANG  stemming language of a new index (default english)\n"
+    "      --db PATH        the index to use (see newsgrep --help)\n"
+    "      --language LANG  stemming language of a first index (default\n"
+    "                       english)\n"
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -80,8 +104,7 @@ static const char usage_text[] =
     "do not matter (\"Tariffs\" finds \"tariff\"), \"rare earth\" finds\n"
     "\"rare-earth\".  Put a query that starts with '-' after \"--\".\n"
     "\n"
-    "Exit status: 0 if a paragraph matched (or indexing succeeded), 1 if none\n"
-    "did, 2 on an error.\n";
+    "Exit status: 0 if a paragraph matched, 1 if none did, 2 on an error.\n";
 
 static const char index_usage_text[] =
     "usage: newsgrep index [OPTIONS] [PATH...]\n"
@@ -108,6 +131,18 @@ static const char index_usage_text[] =
     "Exit status: 0 on success, 3 if some files were skipped (each named on\n"
     "stderr), 2 if a PATH could not be read or the index could not be\n"
     "written, 128+N when stopped by signal N.\n";
+
+static const char stats_usage_text[] =
+    "usage: newsgrep stats [--db PATH]\n"
+    "\n"
+    "Shows what the index holds: its stories, files, paragraphs and distinct\n"
+    "words, its size on disk, language, last update and remembered folders.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH        the index to read (see newsgrep --help)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 on success, 2 if the index cannot be read.\n";
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT };
@@ -139,28 +174,29 @@ static const char short_options[] = "n:lcqhV";
  * positive integer. */
 static int parse_count(const char *option, const char *arg, unsigned *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(arg, &end, 10);
-    if (errno || end == arg || *end || v == 0 || v > UINT_MAX ||
-        arg[0] == '-') {
+    if (!ng_config_parse_count(arg, out)) {
         cli_complain("invalid count for %s: '%s' (a positive number is expected)",
                  option, arg);
         return 0;
     }
-    *out = (unsigned)v;
     return 1;
 }
 
 typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS } command_t;
 
 /*
- * Parses the options of ARGV into OPTS.  Returns -1 to go on, or an exit
+ * Parses the options of ARGV into OPTS; NAMED tells whether CMD was named
+ * on the command line.  Returns -1 to go on, or an exit
  * status when the command line asked for help or version, or was wrong.
  * Non-option arguments are left at ARGV[optind..].
  */
-static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *opts)
+static int parse_options(int argc, char **argv, command_t cmd, int named,
+                         cli_options_t *opts)
 {
+    /* Plain "newsgrep --help" is the overview; a command's, its own. */
+    const char *help = cmd == CMD_INDEX ? index_usage_text
+                       : cmd == CMD_STATS ? stats_usage_text
+                       : named ? search_usage_text : usage_text;
     int c;
     opterr = 0;
     optind = 1;
@@ -180,13 +216,7 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
         case 'l': opts->files_only = 1; break;
         case 'c': opts->count = 1; break;
         case OPT_SORT:
-            if (strcmp(optarg, "relevance") == 0)
-                opts->sort = NG_SORT_RELEVANCE;
-            else if (strcmp(optarg, "newest") == 0)
-                opts->sort = NG_SORT_NEWEST;
-            else if (strcmp(optarg, "oldest") == 0)
-                opts->sort = NG_SORT_OLDEST;
-            else {
+            if (!ng_config_parse_sort(optarg, &opts->sort)) {
                 cli_complain("invalid value for --sort: '%s' (relevance, "
                              "newest or oldest)", optarg);
                 return EXIT_TROUBLE;
@@ -194,13 +224,9 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
             break;
         case OPT_JSON: opts->json = 1; break;
         case OPT_COLOR:
-            if (!optarg || strcmp(optarg, "always") == 0)
+            if (!optarg)
                 opts->color = COLOR_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                opts->color = COLOR_NEVER;
-            else if (strcmp(optarg, "auto") == 0)
-                opts->color = COLOR_AUTO;
-            else {
+            else if (!ng_config_parse_color(optarg, &opts->color)) {
                 cli_complain("invalid value for --color: '%s' (auto, always or "
                          "never)", optarg);
                 return EXIT_TROUBLE;
@@ -224,7 +250,7 @@ static int parse_options(int argc, char **argv, command_t cmd, cli_options_t *op
                 return EXIT_TROUBLE;
             break;
         case 'h':
-            fputs(cmd == CMD_INDEX ? index_usage_text : usage_text, stdout);
+            fputs(help, stdout);
             return EXIT_MATCH;
         case 'V':
             printf("newsgrep %s (Xapian %s)\n", PACKAGE_VERSION, xc_version());
@@ -345,7 +371,7 @@ static ng_search_options_t search_options(const cli_options_t *opts)
         .max_hits = opts->max_hits,
         .per_story = opts->per_story,
         .stories = opts->stories || opts->files_only,
-        .sort = (ng_sort_t)opts->sort,
+        .sort = opts->sort,
         .count = opts->count,
         .held_back = !opts->count && !opts->files_only && !opts->batch_file,
         .plain = opts->count || opts->files_only ||
@@ -573,10 +599,11 @@ static int takes_value(const char *arg)
 /*
  * Finds the subcommand: the first argument that is not an option (nor an
  * option's value), if it names a command and comes before any "--".  It is
- * removed from ARGV.  Without one, the command is search.
+ * removed from ARGV and *NAMED set.  Without one, the command is search.
  */
-static command_t find_command(int *argc, char **argv)
+static command_t find_command(int *argc, char **argv, int *named)
 {
+    *named = 0;
     for (int i = 1; i < *argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
@@ -590,6 +617,7 @@ static command_t find_command(int *argc, char **argv)
                 memmove(&argv[i], &argv[i + 1],
                         (size_t)(*argc - i) * sizeof *argv);
                 (*argc)--;
+                *named = 1;
                 return commands[c].cmd;
             }
         }
@@ -598,33 +626,37 @@ static command_t find_command(int *argc, char **argv)
     return CMD_SEARCH;
 }
 
-int main(int argc, char **argv)
+/*
+ * Runs the command line ARGV with the settings of CFG as defaults.
+ * CONFIG_ERROR, if not NULL, says why the config file could not be read:
+ * help and version are still given, everything else fails.  Returns the
+ * exit code.
+ */
+static int run_command(int argc, char **argv, const ng_config_t *cfg,
+                       const char *config_error)
 {
     cli_options_t opts = { .max_hits = 10, .color = COLOR_AUTO,
                            .per_story = CLI_PER_STORY };
-    command_t cmd = find_command(&argc, argv);
-    int rc = parse_options(argc, argv, cmd, &opts);
+    ng_config_apply(cfg, &opts);
+    int named;
+    command_t cmd = find_command(&argc, argv, &named);
+    int rc = parse_options(argc, argv, cmd, named, &opts);
     if (rc >= 0)
         return rc;
-
-    if (opts.language) {
-        ng_stemmer_t *probe = NULL;
-        if (ng_stemmer_new(opts.language, &probe) != NG_OK) {
-            char *names = NULL;
-            size_t size = 0;
-            FILE *list = open_memstream(&names, &size);
-            for (const char **l = ng_stemmer_list(); list && *l; l++)
-                fprintf(list, "%s%s", l == ng_stemmer_list() ? "" : ", ", *l);
-            if (list)
-                fclose(list);
-            cli_complain("unknown language '%s' (one of: %s)", opts.language,
-                     names ? names : "");
-            free(names);
-            return EXIT_TROUBLE;
-        }
-        ng_stemmer_free(probe);
+    if (config_error) {
+        cli_complain("%s", config_error);
+        return EXIT_TROUBLE;
     }
-    char *db_path = ng_paths_index(opts.db);
+
+    /* A language from the config file was checked as it was read. */
+    char *error = NULL;
+    if (opts.language && opts.language != cfg->language &&
+        ng_config_check_language(opts.language, &error) != NG_OK) {
+        cli_complain("%s", error ? error : "out of memory");
+        free(error);
+        return EXIT_TROUBLE;
+    }
+    char *db_path = ng_paths_index(opts.db, cfg->db);
     if (!db_path) {
         cli_complain("no place for the index: set NEWSGREP_DB or HOME, or use "
                  "--db");
@@ -649,5 +681,17 @@ int main(int argc, char **argv)
         break;
     }
     free(db_path);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    ng_config_t cfg;
+    char *error = NULL;
+    ng_status_t st = ng_config_load(&cfg, &error);
+    int rc = run_command(argc, argv, &cfg, st == NG_OK ? NULL
+                                          : error ? error : "out of memory");
+    ng_config_clear(&cfg);
+    free(error);
     return rc;
 }

@@ -7,25 +7,46 @@
 
 #include "paths.h"
 
-char *ng_paths_index(const char *option)
+/*
+ * XDG_VAR/LEAF if the variable XDG_VAR holds an absolute path, else
+ * $HOME/FALLBACK/LEAF.  The XDG specification asks that a relative value be
+ * ignored.  Newly allocated; NULL if memory ran out or HOME is not set.
+ */
+static char *xdg_path(const char *xdg_var, const char *fallback,
+                      const char *leaf)
+{
+    const char *xdg = getenv(xdg_var);
+    const char *home = getenv("HOME");
+    char *path = NULL;
+    if (xdg && xdg[0] == '/') {
+        if (asprintf(&path, "%s/%s", xdg, leaf) < 0)
+            path = NULL;
+    } else if (home && *home) {
+        if (asprintf(&path, "%s/%s/%s", home, fallback, leaf) < 0)
+            path = NULL;
+    }
+    return path;
+}
+
+char *ng_paths_index(const char *option, const char *configured)
 {
     const char *env = getenv("NEWSGREP_DB");
-    char *path = NULL;
     if (option)
         return strdup(option);
     if (env && *env)
         return strdup(env);
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    /* The XDG specification asks that a relative XDG_DATA_HOME be ignored. */
-    if (xdg && xdg[0] == '/') {
-        if (asprintf(&path, "%s/newsgrep/index", xdg) < 0)
-            path = NULL;
-    } else if (home && *home) {
-        if (asprintf(&path, "%s/.local/share/newsgrep/index", home) < 0)
-            path = NULL;
-    }
-    return path;
+    if (configured)
+        return strdup(configured);
+    return xdg_path("XDG_DATA_HOME", ".local/share", "newsgrep/index");
+}
+
+char *ng_paths_config(int *named)
+{
+    const char *env = getenv("NEWSGREP_CONFIG");
+    *named = env && *env;
+    if (*named)
+        return strdup(env);
+    return xdg_path("XDG_CONFIG_HOME", ".config", "newsgrep/config");
 }
 
 static int is_folder(const char *path)

@@ -1,16 +1,28 @@
 /*
- * paths.h: where newsgrep keeps its index and finds its bundled stories.
+ * paths.h: where newsgrep keeps its index and its settings, and finds its
+ * bundled stories.
  */
 #ifndef NEWSGREP_PATHS_H
 #define NEWSGREP_PATHS_H
 
 /*
- * The index to use: OPTION (from --db) if not NULL, else $NEWSGREP_DB, else
- * $XDG_DATA_HOME/newsgrep/index, else $HOME/.local/share/newsgrep/index.
+ * The index to use, the first of: OPTION (from --db), $NEWSGREP_DB,
+ * CONFIGURED (the config file's "db"), $XDG_DATA_HOME/newsgrep/index,
+ * $HOME/.local/share/newsgrep/index.  OPTION and CONFIGURED may be NULL.
  * Newly allocated (caller frees); NULL if memory ran out or no $HOME is set
  * when it is needed.
  */
-char *ng_paths_index(const char *option);
+char *ng_paths_index(const char *option, const char *configured);
+
+/*
+ * The config file to read: $NEWSGREP_CONFIG if set and not empty (then
+ * *NAMED is set to 1: the file must exist), else
+ * $XDG_CONFIG_HOME/newsgrep/config, else $HOME/.config/newsgrep/config
+ * (*NAMED set to 0: a missing file means defaults).  Newly allocated
+ * (caller frees); NULL if memory ran out or no $HOME is set when it is
+ * needed.
+ */
+char *ng_paths_config(int *named);
 
 /*
  * The folder of the stories that ship with newsgrep: $NEWSGREP_CORPUS, else

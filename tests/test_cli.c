@@ -480,6 +480,200 @@ static void test_language(void **state)
     tu_run_free(&r);
 }
 
+/* ------------------------------------------------------------------ */
+/* The config file and the help of each command                        */
+
+/* Runs newsgrep with CONFIG as its config file (NEWSGREP_CONFIG) and the
+ * environment assignment DB_ENV (the fixture's index when NULL). */
+static tu_run_t ng_config(fixture_t *f, const char *config,
+                          const char *db_env, const char *a1,
+                          const char *a2, const char *a3)
+{
+    char *path = tu_write_file(f->dir, "config", config);
+    char *env_config;
+    if (asprintf(&env_config, "NEWSGREP_CONFIG=%s", path) < 0)
+        fail();
+    const char *argv[] = { tu_getenv("NEWSGREP_BIN"), a1, a2, a3, NULL };
+    const char *env[] = { db_env ? db_env : f->env_db,
+                          "NEWSGREP_CORPUS=/nonexistent", "NO_COLOR=",
+                          env_config, NULL };
+    tu_run_t r = tu_run(argv, env);
+    free(env_config);
+    free(path);
+    return r;
+}
+
+static void test_config_settings_and_overrides(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    const char *config = "# fewer, in colour\nmax-count = 1\n\n"
+                         "color = always\n";
+    tu_run_t r = ng_config(f, config, NULL, "rare", "earth", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(count_hits(r.out), 1);
+    assert_non_null(strchr(r.out, '\033'));
+    tu_run_free(&r);
+    /* The command line overrides the file. */
+    r = ng_config(f, config, NULL, "-n", "2", "rare");
+    assert_int_equal(count_hits(r.out), 2);
+    tu_run_free(&r);
+    r = ng_config(f, config, NULL, "--color=never", "rare", NULL);
+    assert_null(strchr(r.out, '\033'));
+    tu_run_free(&r);
+}
+
+static void test_config_mistakes(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    tu_run_t r = ng_config(f, "max-count = 2\n\ncolr = never\n", NULL,
+                           "rare", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    char *expected, *path = tu_path_join(f->dir, "config");
+    assert_true(asprintf(&expected, "newsgrep: config '%s' line 3: unknown "
+                         "setting 'colr'\n", path) > 0);
+    assert_string_equal(r.err, expected);
+    free(expected);
+    tu_run_free(&r);
+    /* Each command fails alike, but help is still given. */
+    r = ng_config(f, "colr = never\n", NULL, "index", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown setting 'colr'"));
+    tu_run_free(&r);
+    r = ng_config(f, "colr = never\n", NULL, "--help", NULL, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = ng_config(f, "sort = newer\n", NULL, "rare", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "line 1: invalid value 'newer' for 'sort'"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+    /* A config file named by NEWSGREP_CONFIG must exist. */
+    const char *argv[] = { tu_getenv("NEWSGREP_BIN"), "rare", NULL };
+    const char *env[] = { f->env_db, "NEWSGREP_CONFIG=/nonexistent/config",
+                          NULL };
+    r = tu_run(argv, env);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "cannot read config '/nonexistent/config'"));
+    assert_one_line(r.err);
+    tu_run_free(&r);
+    free(path);
+}
+
+static void test_config_db_ranks_below_option_and_environment(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    char *config;
+    assert_true(asprintf(&config, "db = %s\n", f->db) > 0);
+    /* Only the config file names the index. */
+    tu_run_t r = ng_config(f, config, "NEWSGREP_DB=", "rare", NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Rare Earths"));
+    tu_run_free(&r);
+    /* NEWSGREP_DB beats it... */
+    r = ng_config(f, config, "NEWSGREP_DB=/nonexistent/env-index", "rare",
+                  NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/nonexistent/env-index"));
+    tu_run_free(&r);
+    /* ...and --db beats both. */
+    r = ng_config(f, config, "NEWSGREP_DB=/nonexistent/env-index", "--db",
+                  f->db, "rare");
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    free(config);
+
+    /* Without NEWSGREP_CONFIG the file is found under XDG_CONFIG_HOME. */
+    char *xdg = tu_path_join(f->dir, "xdg");
+    assert_true(asprintf(&config, "db = %s\n", f->db) > 0);
+    free(tu_write_file(xdg, "newsgrep/config", config));
+    char *env_xdg;
+    assert_true(asprintf(&env_xdg, "XDG_CONFIG_HOME=%s", xdg) > 0);
+    const char *argv[] = { tu_getenv("NEWSGREP_BIN"), "rare", NULL };
+    const char *env[] = { "NEWSGREP_DB=", "NEWSGREP_CONFIG=", env_xdg,
+                          "NEWSGREP_CORPUS=/nonexistent", NULL };
+    r = tu_run(argv, env);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "Rare Earths"));
+    tu_run_free(&r);
+    free(env_xdg);
+    free(config);
+    free(xdg);
+}
+
+static void test_config_roots(void **state)
+{
+    fixture_t *f = *state;
+    char *config;
+    assert_true(asprintf(&config, "root = %s\n", f->corpus) > 0);
+    /* A new index with no PATH: the config's root is enough. */
+    tu_run_t r = ng_config(f, config, NULL, "index", NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "4 added, 0 updated"));
+    tu_run_free(&r);
+    free(config);
+
+    /* A second root next to the remembered one: both are brought up to
+     * date, and the new one is remembered. */
+    char *wire = tu_path_join(f->dir, "wire");
+    free(tu_write_file(wire, "visa.txt",
+                       "Visa Rules Change\n\nStudent index cards are due.\n"));
+    free(tu_write_file(f->corpus, "more/oil.txt",
+                       "Oil Steady\n\nOil index prices held steady.\n"));
+    assert_true(asprintf(&config, "root = %s\nroot = ~/elsewhere/../x\n"
+                         "root = %s\n", f->corpus, wire) > 0);
+    /* A root that cannot be read is an error, and the rest is done. */
+    r = ng_config(f, config, NULL, "index", NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "elsewhere/../x"));
+    assert_non_null(strstr(r.err, "2 added, 0 updated, 0 removed, 4 unchanged"));
+    tu_run_free(&r);
+    free(config);
+    r = ng(f, "stats", NULL, NULL, NULL, NULL);
+    assert_non_null(strstr(r.out, "/wire\n"));
+    tu_run_free(&r);
+    r = ng(f, "index", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "0 added, 0 updated, 0 removed, 6 unchanged"));
+    tu_run_free(&r);
+    free(wire);
+}
+
+static void test_help_of_each_command(void **state)
+{
+    fixture_t *f = *state;
+    static const struct {
+        const char *command, *usage, *option;
+    } cases[] = {
+        { NULL, "usage: newsgrep [OPTIONS] WORDS...\n", "newsgrep COMMAND --help" },
+        { "search", "usage: newsgrep [search] [OPTIONS] WORDS...\n", "--max-count" },
+        { "index", "usage: newsgrep index [OPTIONS] [PATH...]\n", "--watch" },
+        { "stats", "usage: newsgrep stats [--db PATH]\n", "--db PATH" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_run_t r = cases[i].command
+            ? ng(f, cases[i].command, "--help", NULL, NULL, NULL)
+            : ng(f, "--help", NULL, NULL, NULL, NULL);
+        assert_int_equal(r.status, 0);
+        assert_string_equal(r.err, "");
+        /* The synopsis comes first, as git's. */
+        if (strncmp(r.out, cases[i].usage, strlen(cases[i].usage)) != 0 ||
+            !strstr(r.out, cases[i].option))
+            fail_msg("help of %s starts: %.60s", cases[i].command, r.out);
+        /* Each command's help is its own. */
+        for (size_t j = 0; j < i; j++)
+            assert_null(strstr(r.out, cases[j].usage));
+        tu_run_free(&r);
+    }
+    /* The overview leaves the search options to search's help. */
+    tu_run_t r = ng(f, "-h", NULL, NULL, NULL, NULL);
+    assert_null(strstr(r.out, "--max-count"));
+    tu_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +690,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reindex_remembered_roots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_settings_and_overrides, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_mistakes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_db_ranks_below_option_and_environment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_roots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_help_of_each_command, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,7 @@ typedef struct {
     ng_sort_t sort;           /* --sort: order of the hits */
     const char *batch_file;   /* search --batch: the queries, "-" stdin */
     const char *synonyms;     /* an extra synonyms file, or NULL */
+    int no_synonyms;          /* --no-synonyms */
     /* The config file's roots, indexed by "newsgrep index" without PATH
      * together with the remembered ones; borrowed from the config. */
     char *const *roots;

@@ -91,6 +91,8 @@ static const char search_usage_text[] =
     "      --batch FILE     run the queries of FILE, one \"id<TAB>query\" a\n"
     "                       line (\"-\": standard input), and print a TREC\n"
     "                       run: \"id Q0 doc rank score newsgrep\"\n"
+    "      --no-synonyms    search only for the words typed, not for their\n"
+    "                       synonyms\n"
     "      --json           one JSON object a line for each hit\n"
     "      --color=WHEN     colour the output: auto (default), always, never\n"
     "      --db PATH        the index to use (see newsgrep --help)\n"
@@ -145,7 +147,8 @@ static const char stats_usage_text[] =
     "Exit status: 0 on success, 2 if the index cannot be read.\n";
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
-       OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT };
+       OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
+       OPT_NO_SYNONYMS };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -163,6 +166,7 @@ static const struct option long_options[] = {
     { "files-with-matches", no_argument, NULL, 'l' },
     { "count", no_argument, NULL, 'c' },
     { "sort", required_argument, NULL, OPT_SORT },
+    { "no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -213,6 +217,7 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
                 return EXIT_TROUBLE;
             break;
         case OPT_STORIES: opts->stories = 1; break;
+        case OPT_NO_SYNONYMS: opts->no_synonyms = 1; break;
         case 'l': opts->files_only = 1; break;
         case 'c': opts->count = 1; break;
         case OPT_SORT:
@@ -364,6 +369,51 @@ static ng_searcher_t *open_searcher(const char *db_path,
     return searcher;
 }
 
+/* Adds the synonym file PATH to SYN; a missing file is fine unless
+ * REQUIRED.  Returns 0 after complaining when it cannot be used. */
+static int load_synonyms(ng_synonyms_t *syn, const char *path, int required)
+{
+    struct stat sb;
+    if (!required && stat(path, &sb) != 0 && errno == ENOENT)
+        return 1;
+    char *error = NULL;
+    if (ng_synonyms_load(syn, path, &error) == NG_OK)
+        return 1;
+    cli_complain("%s", error ? error : "out of memory");
+    free(error);
+    return 0;
+}
+
+/* The synonyms a search uses: the shipped list, then the user's own file,
+ * then the config file's.  *OUT is NULL with --no-synonyms.  Returns 0
+ * after complaining when a file cannot be used. */
+static int read_synonyms(const cli_options_t *opts, ng_synonyms_t **out)
+{
+    *out = NULL;
+    if (opts->no_synonyms)
+        return 1;
+    ng_synonyms_t *syn = ng_synonyms_new();
+    char *shipped = ng_paths_shipped_synonyms();
+    char *user = ng_paths_user_synonyms();
+    int ok = syn != NULL;
+    if (ok && shipped)
+        ok = load_synonyms(syn, shipped, 1);
+    if (ok && user)
+        ok = load_synonyms(syn, user, 0);
+    if (ok && opts->synonyms)
+        ok = load_synonyms(syn, opts->synonyms, 1);
+    if (!syn)
+        cli_complain("out of memory");
+    free(shipped);
+    free(user);
+    if (!ok) {
+        ng_synonyms_free(syn);
+        return 0;
+    }
+    *out = syn;
+    return 1;
+}
+
 /* The search options the command line asked for. */
 static ng_search_options_t search_options(const cli_options_t *opts)
 {
@@ -376,6 +426,7 @@ static ng_search_options_t search_options(const cli_options_t *opts)
         .held_back = !opts->count && !opts->files_only && !opts->batch_file,
         .plain = opts->count || opts->files_only ||
                  (opts->batch_file && !opts->json),
+        .suggest = !opts->batch_file,
     };
     /* Paths and counts are of everything that matched, as grep's, unless
      * -n says otherwise. */
@@ -455,7 +506,8 @@ static void print_trec_id(const ng_hit_t *hit, int stories)
  * that fails is reported with its line and the others still run.
  */
 static int run_batch(ng_searcher_t *searcher, const char *db_path,
-                     const cli_options_t *opts)
+                     const cli_options_t *opts,
+                     const ng_synonyms_t *synonyms)
 {
     int is_stdin = strcmp(opts->batch_file, "-") == 0;
     FILE *in = is_stdin ? stdin : fopen(opts->batch_file, "r");
@@ -465,6 +517,7 @@ static int run_batch(ng_searcher_t *searcher, const char *db_path,
         return EXIT_TROUBLE;
     }
     ng_search_options_t so = search_options(opts);
+    so.synonyms = synonyms;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -543,24 +596,32 @@ static int run_search(const char *db_path, const cli_options_t *opts,
         cli_complain("out of memory");
         return EXIT_TROUBLE;
     }
-    ng_searcher_t *searcher = open_searcher(db_path, opts);
-    if (!searcher) {
+    ng_synonyms_t *synonyms = NULL;
+    ng_searcher_t *searcher = NULL;
+    if (!read_synonyms(opts, &synonyms) ||
+        !(searcher = open_searcher(db_path, opts))) {
+        ng_synonyms_free(synonyms);
         free(query);
         return EXIT_TROUBLE;
     }
     if (opts->batch_file) {
-        int rc = run_batch(searcher, db_path, opts);
+        int rc = run_batch(searcher, db_path, opts, synonyms);
         ng_searcher_close(searcher);
+        ng_synonyms_free(synonyms);
         return rc;
     }
     ng_search_options_t so = search_options(opts);
+    so.synonyms = synonyms;
     ng_results_t *results = NULL;
     ng_status_t st = search_or_complain(searcher, db_path, query, &so, "",
                                         &results);
     free(query);
     ng_searcher_close(searcher);
+    ng_synonyms_free(synonyms);
     if (st != NG_OK && st != NG_NO_MATCH)
         return EXIT_TROUBLE;
+    if (results->suggestion && !opts->quiet)
+        cli_complain("did you mean '%s'?", results->suggestion);
     ng_status_t pst = print_results(results, opts);
     if (opts->count && results->matches == 0)
         st = NG_NO_MATCH;

@@ -67,3 +67,19 @@ char *ng_paths_bundled_corpus(void)
             return strdup(candidates[i]);
     return NULL;
 }
+
+char *ng_paths_shipped_synonyms(void)
+{
+    const char *candidates[] = { NEWSGREP_PKGDATADIR "/synonyms.txt",
+                                 NEWSGREP_SRCDIR "/data/synonyms.txt" };
+    struct stat sb;
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
+        if (stat(candidates[i], &sb) == 0 && S_ISREG(sb.st_mode))
+            return strdup(candidates[i]);
+    return NULL;
+}
+
+char *ng_paths_user_synonyms(void)
+{
+    return xdg_path("XDG_CONFIG_HOME", ".config", "newsgrep/synonyms");
+}

@@ -32,4 +32,20 @@ char *ng_paths_config(int *named);
  */
 char *ng_paths_bundled_corpus(void);
 
+/*
+ * The synonym list that ships with newsgrep: the installed copy
+ * (PKGDATADIR/synonyms.txt), else the source tree's data/synonyms.txt when
+ * running from a build that was not installed.  Newly allocated (caller
+ * frees); NULL if neither exists.
+ */
+char *ng_paths_shipped_synonyms(void);
+
+/*
+ * The user's own synonym file, read after the shipped list when it exists:
+ * $XDG_CONFIG_HOME/newsgrep/synonyms, else $HOME/.config/newsgrep/synonyms.
+ * Newly allocated (caller frees); NULL if memory ran out or no $HOME is set
+ * when it is needed.
+ */
+char *ng_paths_user_synonyms(void);
+
 #endif

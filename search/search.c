@@ -12,6 +12,7 @@
 #include "schema.h"
 #include "search.h"
 #include "stemmer.h"
+#include "suggest.h"
 #include "terms.h"
 #include "xapian-c.h"
 
@@ -34,6 +35,7 @@ void ng_results_free(ng_results_t *results)
         free(h->title_spans);
     }
     free(results->hits);
+    free(results->suggestion);
     free(results);
 }
 
@@ -94,6 +96,18 @@ static ng_status_t db_error(ng_searcher_t *s, xc_status_t rc, char **error)
     free(*error);
     *error = strdup(xc_db_error(s->db));
     return ng_status_from_xc(rc);
+}
+
+/* ST, from a module that left its message on the searcher's database; the
+ * message goes to *ERROR unless memory ran out. */
+static ng_status_t with_db_message(ng_searcher_t *s, ng_status_t st,
+                                   char **error)
+{
+    if (st != NG_NO_MEMORY) {
+        free(*error);
+        *error = strdup(xc_db_error(s->db));
+    }
+    return st;
 }
 
 static void searcher_shut(ng_searcher_t *s)
@@ -281,6 +295,27 @@ static ng_status_t count_held_back(ng_searcher_t *s, try_t *t,
     return NG_OK;
 }
 
+/* ORs into T's query the synonyms that SYN has for words of QUERY_TEXT. */
+static ng_status_t add_synonyms(ng_searcher_t *s, try_t *t,
+                                const ng_synonyms_t *syn,
+                                const char *query_text, char **error)
+{
+    xc_query_t *extra = NULL;
+    ng_status_t st = ng_synonyms_expand(syn, s->db, s->stemmer, query_text,
+                                        &extra);
+    if (st != NG_OK)
+        return with_db_message(s, st, error);
+    if (!extra)
+        return NG_OK;
+    xc_query_t *both = xc_query_or(t->query, extra);
+    xc_query_free(extra);
+    if (!both)
+        return NG_NO_MEMORY;
+    xc_query_free(t->query);
+    t->query = both;
+    return NG_OK;
+}
+
 /* One try at the whole search on S's open database.  Returns
  * NG_INDEX_MODIFIED or NG_INDEX_CORRUPT when the caller should reopen and
  * try again. */
@@ -294,6 +329,18 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
                                     &t->query, error);
     if (st != NG_OK)
         return st;
+    /* Synonyms widen a search; sorted by date, every word must match as
+     * typed, and a synonym standing in for one would loosen that. */
+    if (options->synonyms && options->sort == NG_SORT_RELEVANCE) {
+        st = add_synonyms(s, t, options->synonyms, query_text, error);
+        if (st != NG_OK)
+            return st;
+    }
+    if (options->suggest) {
+        st = ng_suggest(s->db, query_text, &results->suggestion);
+        if (st != NG_OK)
+            return with_db_message(s, st, error);
+    }
 
     unsigned all_docs = 0;
     xc_status_t rc = xc_db_doc_count(s->db, &all_docs);

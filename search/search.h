@@ -9,6 +9,7 @@
 
 #include "highlight.h"
 #include "status.h"
+#include "synonyms.h"
 
 /* One ranked paragraph.  Strings are owned by the results that hold it. */
 typedef struct {
@@ -34,6 +35,8 @@ typedef struct {
     unsigned matches;     /* how many paragraphs (stories, with STORIES)
                              matched in all: exact with COUNT, else an
                              estimate when larger than what was asked for */
+    char *suggestion;     /* with SUGGEST, the query spelled as the index
+                             spells its words, or NULL (suggest.h) */
 } ng_results_t;
 
 typedef enum {
@@ -55,6 +58,10 @@ typedef struct {
                              shown) */
     int plain;            /* leave SPANS and TITLE_SPANS empty: for callers
                              that need only the ranking */
+    const ng_synonyms_t *synonyms;  /* words of the query found here add
+                             their groups' other members (relevance order
+                             only); NULL for none */
+    int suggest;          /* look for a better spelling of the query */
 } ng_search_options_t;
 
 /* BM25's parameters.  Robertson's usual k1 = 1.2, b = 0.75 beat Xapian's

@@ -36,6 +36,7 @@ typedef struct {
     const char *batch_file;   /* search --batch: the queries, "-" stdin */
     const char *synonyms;     /* an extra synonyms file, or NULL */
     int no_synonyms;          /* --no-synonyms */
+    unsigned context;         /* -C: paragraphs shown around each hit */
     /* The config file's roots, indexed by "newsgrep index" without PATH
      * together with the remembered ones; borrowed from the config. */
     char *const *roots;

@@ -91,6 +91,7 @@ static const char search_usage_text[] =
     "      --batch FILE     run the queries of FILE, one \"id<TAB>query\" a\n"
     "                       line (\"-\": standard input), and print a TREC\n"
     "                       run: \"id Q0 doc rank score newsgrep\"\n"
+    "  -C, --context N      show N paragraphs before and after each hit\n"
     "      --no-synonyms    search only for the words typed, not for their\n"
     "                       synonyms\n"
     "      --json           one JSON object a line for each hit\n"
@@ -148,7 +149,7 @@ static const char stats_usage_text[] =
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
-       OPT_NO_SYNONYMS };
+       OPT_NO_SYNONYMS, OPT_CONTEXT };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -167,12 +168,13 @@ static const struct option long_options[] = {
     { "count", no_argument, NULL, 'c' },
     { "sort", required_argument, NULL, OPT_SORT },
     { "no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS },
+    { "context", required_argument, NULL, 'C' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "n:lcqhV";
+static const char short_options[] = "n:lcC:qhV";
 
 /* Parses a count given to OPTION; returns 0 and complains if it is not a
  * positive integer. */
@@ -218,6 +220,14 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
             break;
         case OPT_STORIES: opts->stories = 1; break;
         case OPT_NO_SYNONYMS: opts->no_synonyms = 1; break;
+        case 'C':
+            /* 0 is allowed: no context, as grep -C 0. */
+            if (strcmp(optarg, "0") != 0 &&
+                !parse_count("-C", optarg, &opts->context))
+                return EXIT_TROUBLE;
+            if (strcmp(optarg, "0") == 0)
+                opts->context = 0;
+            break;
         case 'l': opts->files_only = 1; break;
         case 'c': opts->count = 1; break;
         case OPT_SORT:
@@ -427,6 +437,7 @@ static ng_search_options_t search_options(const cli_options_t *opts)
         .plain = opts->count || opts->files_only ||
                  (opts->batch_file && !opts->json),
         .suggest = !opts->batch_file,
+        .context = opts->count || opts->files_only ? 0 : opts->context,
     };
     /* Paths and counts are of everything that matched, as grep's, unless
      * -n says otherwise. */
@@ -459,17 +470,25 @@ static ng_status_t print_results(const ng_results_t *results,
                                  const cli_options_t *opts)
 {
     if (opts->count) {
-        printf("%u\n", results->matches);
+        printf(opts->json ? "{\"count\":%u}\n" : "%u\n", results->matches);
         return ferror(stdout) ? NG_IO_ERROR : NG_OK;
     }
     if (opts->files_only) {
+        /* One line a file, at the rank of its best story; with --json,
+         * that story's hit. */
+        size_t rank = 0;
         for (size_t i = 0; i < results->n_hits; i++) {
             int seen = 0;
             for (size_t j = 0; j < i && !seen; j++)
                 seen = strcmp(results->hits[j].path,
                               results->hits[i].path) == 0;
-            if (!seen)
+            if (seen)
+                continue;
+            if (!opts->json)
                 printf("%s\n", results->hits[i].path);
+            else if (ng_print_hit_json(stdout, &results->hits[i], ++rank,
+                                       NULL) != NG_OK)
+                return NG_IO_ERROR;
         }
         return ferror(stdout) ? NG_IO_ERROR : NG_OK;
     }
@@ -483,7 +502,7 @@ static ng_status_t print_results(const ng_results_t *results,
         return NG_OK;
     }
     char *cwd = getcwd(NULL, 0);
-    ng_print_options_t po = { use_color(opts->color), cwd };
+    ng_print_options_t po = { use_color(opts->color), cwd, opts->context > 0 };
     ng_status_t st = ng_print_results(stdout, results, &po);
     free(cwd);
     return st;
@@ -654,7 +673,8 @@ static int takes_value(const char *arg)
     return strcmp(arg, "-n") == 0 || strcmp(arg, "--max-count") == 0 ||
            strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0 ||
            strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0 ||
-           strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0;
+           strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0 ||
+           strcmp(arg, "-C") == 0 || strcmp(arg, "--context") == 0;
 }
 
 /*

@@ -96,9 +96,110 @@ ng_status_t ng_print_hit(FILE *out, const ng_hit_t *hit,
     return print_one(out, hit, options, 0);
 }
 
+/* One paragraph of a story shown with context: a hit, or one around it. */
+typedef struct {
+    unsigned paragraph;
+    const char *text;
+    const ng_hit_t *hit;  /* NULL for a paragraph of context */
+} shown_t;
+
+static int by_paragraph(const void *a, const void *b)
+{
+    const shown_t *x = a, *y = b;
+    if (x->paragraph != y->paragraph)
+        return x->paragraph < y->paragraph ? -1 : 1;
+    /* A hit comes before the same paragraph as context, which is dropped. */
+    return (x->hit == NULL) - (y->hit == NULL);
+}
+
+static void add_shown(shown_t *list, size_t *n, const ng_context_t *c,
+                      size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        list[(*n)++] = (shown_t){ c[i].paragraph, c[i].text, NULL };
+}
+
+/* Writes the N hits of one story at HITS with the paragraphs around them,
+ * each paragraph once, in the story's order. */
+static ng_status_t print_story_context(FILE *out, const ng_hit_t *hits,
+                                       size_t n,
+                                       const ng_print_options_t *options)
+{
+    int color = options->color;
+    size_t cap = 0;
+    unsigned more = 0;
+    for (size_t i = 0; i < n; i++) {
+        cap += 1 + hits[i].n_before + hits[i].n_after;
+        more += hits[i].more;
+    }
+    shown_t *list = malloc(cap * sizeof *list);
+    char *path = ng_print_display_path(hits[0].path, options->cwd);
+    char *host = hits[0].source ? ng_terms_url_host(hits[0].source) : NULL;
+    if (!list || !path) {
+        free(list);
+        free(path);
+        free(host);
+        return NG_NO_MEMORY;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        add_shown(list, &k, hits[i].before, hits[i].n_before);
+        list[k++] = (shown_t){ hits[i].paragraph, hits[i].text, &hits[i] };
+        add_shown(list, &k, hits[i].after, hits[i].n_after);
+    }
+    qsort(list, k, sizeof *list, by_paragraph);
+
+    put_marked(out, hits[0].title, hits[0].title_spans,
+               hits[0].n_title_spans, color, SGR_TITLE);
+    fputc('\n', out);
+    fprintf(out, "%s%s", color ? SGR_META : "",
+            hits[0].date ? hits[0].date : "(no date)");
+    if (host || hits[0].source)
+        fprintf(out, "  %s", host ? host : hits[0].source);
+    fprintf(out, "%s  %s%s%s\n", color ? SGR_RESET : "",
+            color ? SGR_PATH : "", path, color ? SGR_RESET : "");
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0 && list[i].paragraph == list[i - 1].paragraph)
+            continue;
+        if (i > 0 && list[i].paragraph > list[i - 1].paragraph + 1)
+            fputs("  --\n", out);
+        fprintf(out, "  %u%c ", list[i].paragraph, list[i].hit ? ':' : '-');
+        if (list[i].hit)
+            put_marked(out, list[i].text, list[i].hit->spans,
+                       list[i].hit->n_spans, color, NULL);
+        else
+            fputs(list[i].text, out);
+        fputc('\n', out);
+    }
+    if (more)
+        fprintf(out, "%s  +%u more paragraph%s in this story%s\n",
+                color ? SGR_META : "", more, more == 1 ? "" : "s",
+                color ? SGR_RESET : "");
+    fputc('\n', out);
+    free(list);
+    free(path);
+    free(host);
+    return ferror(out) ? NG_IO_ERROR : NG_OK;
+}
+
 ng_status_t ng_print_results(FILE *out, const ng_results_t *results,
                              const ng_print_options_t *options)
 {
+    if (options->context) {
+        for (size_t i = 0; i < results->n_hits;) {
+            size_t n = 1;
+            while (i + n < results->n_hits &&
+                   strcmp(results->hits[i + n].story,
+                          results->hits[i].story) == 0)
+                n++;
+            ng_status_t st = print_story_context(out, results->hits + i, n,
+                                                 options);
+            if (st != NG_OK)
+                return st;
+            i += n;
+        }
+        return NG_OK;
+    }
     for (size_t i = 0; i < results->n_hits; i++) {
         int continued = i > 0 && strcmp(results->hits[i].story,
                                         results->hits[i - 1].story) == 0;
@@ -114,6 +215,23 @@ ng_status_t ng_print_results(FILE *out, const ng_results_t *results,
 static json_object *string_or_null(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
+}
+
+/* [{"paragraph": N, "text": "..."}, ...] for the N paragraphs at C. */
+static json_object *context_array(const ng_context_t *c, size_t n)
+{
+    json_object *list = json_object_new_array();
+    for (size_t i = 0; list && i < n; i++) {
+        json_object *one = json_object_new_object();
+        if (!one)
+            break;
+        json_object_object_add(one, "paragraph",
+                               json_object_new_int64(c[i].paragraph));
+        json_object_object_add(one, "text",
+                               json_object_new_string(c[i].text));
+        json_object_array_add(list, one);
+    }
+    return list;
 }
 
 ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank,
@@ -148,6 +266,10 @@ ng_status_t ng_print_hit_json(FILE *out, const ng_hit_t *hit, size_t rank,
     json_object_object_add(obj, "text", json_object_new_string(hit->text));
     json_object_object_add(obj, "matches", matches);
     json_object_object_add(obj, "more", json_object_new_int64(hit->more));
+    json_object_object_add(obj, "before",
+                           context_array(hit->before, hit->n_before));
+    json_object_object_add(obj, "after",
+                           context_array(hit->after, hit->n_after));
     const char *s = json_object_to_json_string_ext(
         obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     ng_status_t st = NG_NO_MEMORY;

@@ -342,8 +342,9 @@ static ng_status_t join(xc_op_t op, xc_query_t **query, xc_query_t *extra)
 
 /*
  * Reads TEXT again as VARIANT says and lets the result add to *QUERY's
- * weights (XC_OP_AND_MAYBE): scaled by WEIGHT, or, with CONSTANT, as
- * WEIGHT itself for every paragraph it matches.  A text that parsed once
+ * weights where *QUERY matches: scaled by WEIGHT, or, with CONSTANT, as
+ * WEIGHT itself for every paragraph it matches (VARIANT must then match
+ * only what *QUERY does).  A text that parsed once
  * parses again, so only memory can run out: returns NG_OK or NG_NO_MEMORY.
  */
 static ng_status_t add_reading(xc_db_t *db, const char *text,
@@ -360,7 +361,11 @@ static ng_status_t add_reading(xc_db_t *db, const char *text,
     xc_query_free(q);
     if (!extra)
         return NG_NO_MEMORY;
-    return join(XC_OP_AND_MAYBE, query, extra);
+    /* Xapian 1.4's matcher drops documents from the top of a short result
+     * list when a posting source sits on the right of AND_MAYBE; a constant
+     * reading only ever matches what *QUERY matches, so OR gives the same
+     * documents, and the right ones. */
+    return join(constant ? XC_OP_OR : XC_OP_AND_MAYBE, query, extra);
 }
 
 /*

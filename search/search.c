@@ -33,6 +33,12 @@ void ng_results_free(ng_results_t *results)
         free(h->text);
         free(h->spans);
         free(h->title_spans);
+        for (size_t j = 0; j < h->n_before; j++)
+            free(h->before[j].text);
+        for (size_t j = 0; j < h->n_after; j++)
+            free(h->after[j].text);
+        free(h->before);
+        free(h->after);
     }
     free(results->hits);
     free(results->suggestion);
@@ -316,6 +322,100 @@ static ng_status_t add_synonyms(ng_searcher_t *s, try_t *t,
     return NG_OK;
 }
 
+/* The text of paragraph NUMBER of STORY into *TEXT (caller frees), or NULL
+ * when the story has no such paragraph. */
+static ng_status_t paragraph_text(ng_searcher_t *s, const char *story,
+                                  unsigned number, char **text, char **error)
+{
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "#%u", number);
+    *text = NULL;
+    char *term = ng_terms_id_term(NG_PREFIX_UNIQUE, story, suffix);
+    xc_query_t *q = term ? xc_query_new_term(term, strlen(term)) : NULL;
+    free(term);
+    if (!q)
+        return NG_NO_MEMORY;
+    xc_mset_t *mset = NULL;
+    xc_status_t rc = xc_db_search(s->db, q, 0, 1, NULL, &mset);
+    xc_query_free(q);
+    if (rc != XC_OK)
+        return db_error(s, rc, error);
+    ng_status_t st = NG_OK;
+    const char *data;
+    size_t len;
+    if (xc_mset_size(mset) > 0) {
+        rc = xc_mset_data(mset, 0, &data, &len);
+        ng_hit_t para = { 0 };
+        st = rc != XC_OK ? db_error(s, rc, error)
+                         : read_hit(&para, data, len, error);
+        if (st == NG_OK) {
+            *text = para.text;
+            para.text = NULL;
+        }
+        free(para.story);
+        free(para.path);
+        free(para.title);
+        free(para.date);
+        free(para.source);
+        free(para.text);
+    }
+    xc_mset_free(mset);
+    return st;
+}
+
+/* Reads into *OUT (N of them) the paragraphs FROM to TO of STORY, up to the
+ * first it does not have (a story's paragraphs are numbered 1 to its last
+ * one without gaps). */
+static ng_status_t read_context(ng_searcher_t *s, const char *story,
+                                unsigned from, unsigned to,
+                                ng_context_t **out, size_t *n, char **error)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (unsigned p = from; p >= 1 && p <= to; p++) {
+        char *text = NULL;
+        ng_status_t st = paragraph_text(s, story, p, &text, error);
+        if (st != NG_OK || !text)
+            return st;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 4;
+            ng_context_t *grown = realloc(*out, cap * sizeof *grown);
+            if (!grown) {
+                free(text);
+                return NG_NO_MEMORY;
+            }
+            *out = grown;
+        }
+        (*out)[*n].paragraph = p;
+        (*out)[*n].text = text;
+        (*n)++;
+        if (p == UINT_MAX)
+            break;
+    }
+    return NG_OK;
+}
+
+/* Gives each hit of RESULTS up to CONTEXT paragraphs on either side. */
+static ng_status_t add_context(ng_searcher_t *s, unsigned context,
+                               ng_results_t *results, char **error)
+{
+    for (size_t i = 0; i < results->n_hits; i++) {
+        ng_hit_t *h = &results->hits[i];
+        unsigned p = h->paragraph;
+        unsigned first = p > context ? p - context : 1;
+        unsigned last = UINT_MAX - p < context ? UINT_MAX : p + context;
+        ng_status_t st = read_context(s, h->story, first, p - 1, &h->before,
+                                      &h->n_before, error);
+        if (st == NG_OK)
+            st = read_context(s, h->story, p + 1, last, &h->after,
+                              &h->n_after, error);
+        if (st != NG_OK)
+            return st;
+    }
+    return NG_OK;
+}
+
 /* One try at the whole search on S's open database.  Returns
  * NG_INDEX_MODIFIED or NG_INDEX_CORRUPT when the caller should reopen and
  * try again. */
@@ -359,8 +459,10 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     if (options->sort != NG_SORT_RELEVANCE) {
         so.sort_slot = NG_SLOT_DATE;
         so.sort_descending = options->sort == NG_SORT_NEWEST;
-        /* Undated stories sort last either way. */
-        so.sort_missing = options->sort == NG_SORT_NEWEST ? "" : "99999999";
+        /* Undated stories sort last either way (an empty value would come
+         * first when reversed). */
+        so.sort_missing = options->sort == NG_SORT_NEWEST ? "00000000"
+                                                          : "99999999";
     }
     rc = xc_db_search(s->db, t->query, 0, max, &so, &t->mset);
     if (rc != XC_OK)
@@ -409,6 +511,11 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     }
     if (options->held_back) {
         st = count_held_back(s, t, options, results, error);
+        if (st != NG_OK)
+            return st;
+    }
+    if (options->context) {
+        st = add_context(s, options->context, results, error);
         if (st != NG_OK)
             return st;
     }

@@ -11,6 +11,12 @@
 #include "status.h"
 #include "synonyms.h"
 
+/* A paragraph shown around a hit (-C). */
+typedef struct {
+    unsigned paragraph;   /* its 1-based number in the story */
+    char *text;
+} ng_context_t;
+
 /* One ranked paragraph.  Strings are owned by the results that hold it. */
 typedef struct {
     char *story;          /* the story's id */
@@ -27,6 +33,10 @@ typedef struct {
     size_t n_title_spans;
     unsigned more;        /* the story's other matching paragraphs that
                              are not among the hits */
+    ng_context_t *before; /* with CONTEXT, the paragraphs before this one, */
+    size_t n_before;      /* in order, as many as the story has */
+    ng_context_t *after;  /* and after it */
+    size_t n_after;
 } ng_hit_t;
 
 typedef struct {
@@ -62,6 +72,8 @@ typedef struct {
                              their groups' other members (relevance order
                              only); NULL for none */
     int suggest;          /* look for a better spelling of the query */
+    unsigned context;     /* give each hit this many paragraphs of its
+                             story before and after it */
 } ng_search_options_t;
 
 /* BM25's parameters.  Robertson's usual k1 = 1.2, b = 0.75 beat Xapian's

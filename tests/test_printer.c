@@ -22,7 +22,7 @@ static char *print_text(const ng_hit_t *hit, int color, const char *cwd)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    ng_print_options_t po = { color, cwd };
+    ng_print_options_t po = { color, cwd, 0 };
     assert_int_equal(ng_print_hit(f, hit, &po), NG_OK);
     fclose(f);
     return buf;

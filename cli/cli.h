@@ -29,6 +29,7 @@ typedef struct {
     unsigned batch;           /* --batch: stories per commit */
     int max_hits_given;       /* -n was given */
     unsigned per_story;       /* --per-story: paragraphs shown per story */
+    int per_story_given;      /* --per-story was given */
     int stories;              /* --stories: rank whole stories */
     int files_only;           /* -l: print the paths of matching stories */
     int count;                /* -c: print how many matched */

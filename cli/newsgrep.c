@@ -42,6 +42,7 @@ static const char usage_text[] =
     "   or: newsgrep search [OPTIONS] WORDS...\n"
     "   or: newsgrep index [OPTIONS] [PATH...]\n"
     "   or: newsgrep stats [--db PATH]\n"
+    "   or: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
     "\n"
     "Searches news stories and prints the most relevant paragraphs, best\n"
     "first, with their headline, date, source and place in the story.\n"
@@ -51,6 +52,7 @@ static const char usage_text[] =
     "  index    index story files and folders; with no PATH, bring the\n"
     "           index up to date with its remembered folders\n"
     "  stats    show what the index holds\n"
+    "  similar  find stories like a story of the index\n"
     "\n"
     "Options of every command:\n"
     "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
@@ -147,6 +149,33 @@ static const char stats_usage_text[] =
     "\n"
     "Exit status: 0 on success, 2 if the index cannot be read.\n";
 
+static const char similar_usage_text[] =
+    "usage: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
+    "\n"
+    "Finds the stories most like the story file PATH, which must be in the\n"
+    "index, and prints each with its best matching paragraph, best first.\n"
+    "The stories are found by the words that most set PATH's paragraphs\n"
+    "apart from the rest of the index; PATH:N goes by paragraph N alone.\n"
+    "A file of several stories (JSON Lines, a feed) stands for all of them,\n"
+    "and PATH:N for paragraph N of each.  The stories of PATH are not shown.\n"
+    "\n"
+    "Options:\n"
+    "  -n, --max-count N    show at most N stories (default 10)\n"
+    "      --per-story N    show paragraphs instead, at most N of one story;\n"
+    "                       -n then counts paragraphs\n"
+    "  -l, --files-with-matches\n"
+    "                       print only the paths of the stories found\n"
+    "  -c, --count          print only how many stories match\n"
+    "      --sort=ORDER     relevance (default), newest or oldest\n"
+    "      --json           one JSON object a line for each story\n"
+    "      --color=WHEN     colour the output: auto (default), always, never\n"
+    "      --db PATH        the index to use (see newsgrep --help)\n"
+    "  -q, --quiet          no diagnostics but errors\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 if a story was found, 1 if none was, 2 on an error\n"
+    "(PATH not in the index, no such paragraph).\n";
+
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
        OPT_NO_SYNONYMS, OPT_CONTEXT };
@@ -188,7 +217,7 @@ static int parse_count(const char *option, const char *arg, unsigned *out)
     return 1;
 }
 
-typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS } command_t;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS, CMD_SIMILAR } command_t;
 
 /*
  * Parses the options of ARGV into OPTS; NAMED tells whether CMD was named
@@ -202,6 +231,7 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
     /* Plain "newsgrep --help" is the overview; a command's, its own. */
     const char *help = cmd == CMD_INDEX ? index_usage_text
                        : cmd == CMD_STATS ? stats_usage_text
+                       : cmd == CMD_SIMILAR ? similar_usage_text
                        : named ? search_usage_text : usage_text;
     int c;
     opterr = 0;
@@ -217,6 +247,7 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
         case OPT_PER_STORY:
             if (!parse_count("--per-story", optarg, &opts->per_story))
                 return EXIT_TROUBLE;
+            opts->per_story_given = 1;
             break;
         case OPT_STORIES: opts->stories = 1; break;
         case OPT_NO_SYNONYMS: opts->no_synonyms = 1; break;
@@ -598,6 +629,153 @@ static int run_batch(ng_searcher_t *searcher, const char *db_path,
     return failed ? EXIT_TROUBLE : matched ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 
+/* Prints RESULTS of a search that ended with ST, frees them, and returns
+ * the exit code. */
+static int print_and_free(ng_results_t *results, ng_status_t st,
+                          const cli_options_t *opts)
+{
+    ng_status_t pst = print_results(results, opts);
+    if (opts->count && results->matches == 0)
+        st = NG_NO_MATCH;
+    ng_results_free(results);
+    if (pst == NG_OK && fflush(stdout) != 0)
+        pst = NG_IO_ERROR;
+    if (pst != NG_OK) {
+        cli_complain("cannot write the results: %s",
+                     pst == NG_IO_ERROR ? strerror(errno)
+                                        : ng_status_to_string(pst));
+        return EXIT_TROUBLE;
+    }
+    return ng_status_exit_code(st);
+}
+
+/* ------------------------------------------------------------------ */
+/* similar                                                             */
+
+/* The absolute path of the file PATH with its folders resolved but not the
+ * file itself: how a story reached through a link in an indexed folder is
+ * recorded.  NULL if the folder cannot be resolved or memory ran out. */
+static char *absolute_link_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path))
+                      : strdup(".");
+    char *real_dir = dir ? realpath(dir, NULL) : NULL;
+    char *abs = NULL;
+    if (real_dir && asprintf(&abs, "%s/%s", strcmp(real_dir, "/") ? real_dir
+                             : "", slash ? slash + 1 : path) < 0)
+        abs = NULL;
+    free(real_dir);
+    free(dir);
+    return abs;
+}
+
+/* An example named on the command line and the strings it points to. */
+typedef struct {
+    ng_example_t example;
+    char *name, *path, *alt_path;
+} example_arg_t;
+
+static void example_arg_clear(example_arg_t *arg)
+{
+    free(arg->name);
+    free(arg->path);
+    free(arg->alt_path);
+}
+
+/*
+ * Reads TEXT, "PATH" or "PATH:N", into ARG (clear it with
+ * example_arg_clear() either way).  A file named TEXT wins over the
+ * PATH:N reading.  Returns 0 after complaining when it names no story
+ * file.
+ */
+static int read_example(const char *text, example_arg_t *arg)
+{
+    struct stat sb;
+    memset(arg, 0, sizeof *arg);
+    if (!(arg->name = strdup(text))) {
+        cli_complain("out of memory");
+        return 0;
+    }
+    int err = stat(text, &sb) == 0 ? 0 : errno;
+    char *colon = strrchr(arg->name, ':');
+    if (err && colon && colon[1] &&
+        strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        if (!ng_config_parse_count(colon + 1, &arg->example.paragraph)) {
+            cli_complain("invalid paragraph number in '%s' (paragraphs "
+                         "are numbered from 1)", text);
+            return 0;
+        }
+        *colon = '\0';
+        err = stat(arg->name, &sb) == 0 ? 0 : errno;
+    }
+    if (err) {
+        cli_complain("cannot open '%s': %s", arg->name, strerror(err));
+        return 0;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        cli_complain("'%s' is a folder, not a story file", arg->name);
+        return 0;
+    }
+    arg->path = realpath(arg->name, NULL);
+    arg->alt_path = absolute_link_path(arg->name);
+    if (!arg->path) {
+        cli_complain("cannot open '%s': %s", arg->name, strerror(errno));
+        return 0;
+    }
+    arg->example.name = arg->name;
+    arg->example.path = arg->path;
+    arg->example.alt_path = arg->alt_path;
+    return 1;
+}
+
+/* "newsgrep similar PATH[:N]": the stories most like PATH's, as stories
+ * unless --per-story asks for paragraphs. */
+static int run_similar(const char *db_path, const cli_options_t *opts,
+                       char *const *args, size_t n_args)
+{
+    if (n_args != 1) {
+        cli_complain(n_args ? "similar takes one story file (see newsgrep "
+                              "similar --help)"
+                            : "no story file given: newsgrep similar "
+                              "PATH[:PARAGRAPH]");
+        return EXIT_TROUBLE;
+    }
+    example_arg_t arg;
+    ng_searcher_t *searcher = NULL;
+    if (!read_example(args[0], &arg) ||
+        !(searcher = open_searcher(db_path, opts))) {
+        example_arg_clear(&arg);
+        return EXIT_TROUBLE;
+    }
+    ng_search_options_t so = search_options(opts);
+    so.like = &arg.example;
+    so.suggest = 0;
+    if (!opts->per_story_given)
+        so.stories = 1;
+    /* Nearly every story shares a word or two with the example: -l lists
+     * the best, as many as -n says, not all that match. */
+    if (opts->files_only)
+        so.max_hits = opts->max_hits;
+    ng_results_t *results = NULL;
+    char *error = NULL;
+    ng_status_t st = ng_searcher_search(searcher, NULL, &so, &results,
+                                        &error);
+    ng_searcher_close(searcher);
+    example_arg_clear(&arg);
+    if (st == NG_BAD_ARGUMENT)
+        cli_complain("%s", error ? error : ng_status_to_string(st));
+    else if (st != NG_OK && st != NG_NO_MATCH)
+        cli_complain("cannot search '%s': %s", db_path, error);
+    free(error);
+    if (st != NG_OK && st != NG_NO_MATCH)
+        return EXIT_TROUBLE;
+    return print_and_free(results, st, opts);
+}
+
+/* ------------------------------------------------------------------ */
+/* search, continued                                                   */
+
 static int run_search(const char *db_path, const cli_options_t *opts,
                       char *const *words, size_t n_words)
 {
@@ -641,19 +819,7 @@ static int run_search(const char *db_path, const cli_options_t *opts,
         return EXIT_TROUBLE;
     if (results->suggestion && !opts->quiet)
         cli_complain("did you mean '%s'?", results->suggestion);
-    ng_status_t pst = print_results(results, opts);
-    if (opts->count && results->matches == 0)
-        st = NG_NO_MATCH;
-    ng_results_free(results);
-    if (pst == NG_OK && fflush(stdout) != 0)
-        pst = NG_IO_ERROR;
-    if (pst != NG_OK) {
-        cli_complain("cannot write the results: %s",
-                     pst == NG_IO_ERROR ? strerror(errno)
-                                        : ng_status_to_string(pst));
-        return EXIT_TROUBLE;
-    }
-    return ng_status_exit_code(st);
+    return print_and_free(results, st, opts);
 }
 
 /* ------------------------------------------------------------------ */
@@ -665,6 +831,7 @@ static const struct {
     { "search", CMD_SEARCH },
     { "index", CMD_INDEX },
     { "stats", CMD_STATS },
+    { "similar", CMD_SIMILAR },
 };
 
 /* Options that take their value in the next argument. */
@@ -759,6 +926,9 @@ static int run_command(int argc, char **argv, const ng_config_t *cfg,
         break;
     case CMD_SEARCH:
         rc = run_search(db_path, &opts, args, n_args);
+        break;
+    case CMD_SIMILAR:
+        rc = run_similar(db_path, &opts, args, n_args);
         break;
     }
     free(db_path);

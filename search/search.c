@@ -416,6 +416,27 @@ static ng_status_t add_context(ng_searcher_t *s, unsigned context,
     return NG_OK;
 }
 
+/* Makes T's query: QUERY_TEXT parsed, with synonyms when asked for, or a
+ * query for paragraphs like OPTIONS->like's. */
+static ng_status_t make_query(ng_searcher_t *s, try_t *t,
+                              const char *query_text,
+                              const ng_search_options_t *options,
+                              char **error)
+{
+    if (options->like)
+        return ng_similar_query(s->db, options->like, &t->query, error);
+    ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
+                                    options->sort != NG_SORT_RELEVANCE,
+                                    &t->query, error);
+    if (st != NG_OK)
+        return st;
+    /* Synonyms widen a search; sorted by date, every word must match as
+     * typed, and a synonym standing in for one would loosen that. */
+    if (options->synonyms && options->sort == NG_SORT_RELEVANCE)
+        st = add_synonyms(s, t, options->synonyms, query_text, error);
+    return st;
+}
+
 /* One try at the whole search on S's open database.  Returns
  * NG_INDEX_MODIFIED or NG_INDEX_CORRUPT when the caller should reopen and
  * try again. */
@@ -424,19 +445,10 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
                                const ng_search_options_t *options,
                                ng_results_t *results, char **error)
 {
-    ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
-                                    options->sort != NG_SORT_RELEVANCE,
-                                    &t->query, error);
+    ng_status_t st = make_query(s, t, query_text, options, error);
     if (st != NG_OK)
         return st;
-    /* Synonyms widen a search; sorted by date, every word must match as
-     * typed, and a synonym standing in for one would loosen that. */
-    if (options->synonyms && options->sort == NG_SORT_RELEVANCE) {
-        st = add_synonyms(s, t, options->synonyms, query_text, error);
-        if (st != NG_OK)
-            return st;
-    }
-    if (options->suggest) {
+    if (options->suggest && !options->like) {
         st = ng_suggest(s->db, query_text, &results->suggestion);
         if (st != NG_OK)
             return with_db_message(s, st, error);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "highlight.h"
+#include "similar.h"
 #include "status.h"
 #include "synonyms.h"
 
@@ -74,6 +75,10 @@ typedef struct {
     int suggest;          /* look for a better spelling of the query */
     unsigned context;     /* give each hit this many paragraphs of its
                              story before and after it */
+    const ng_example_t *like;  /* when not NULL, search for paragraphs
+                             like this example's (similar.h) instead of a
+                             query, which may then be NULL; SYNONYMS and
+                             SUGGEST do not apply */
 } ng_search_options_t;
 
 /* BM25's parameters.  Robertson's usual k1 = 1.2, b = 0.75 beat Xapian's
@@ -104,7 +109,8 @@ ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
  *
  * Returns NG_OK with *OUT set (free with ng_results_free()) when something
  * matched, NG_NO_MATCH with *OUT set to empty results when nothing did,
- * NG_QUERY_ERROR for a query that does not parse, or another error; on
+ * NG_QUERY_ERROR for a query that does not parse, NG_BAD_ARGUMENT for an
+ * example (OPTIONS->like) that the index does not hold, or another error; on
  * error *ERROR holds a message (caller frees).
  */
 ng_status_t ng_searcher_search(ng_searcher_t *searcher, const char *query,

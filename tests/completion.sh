@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../completion/newsgrep"
 
-plan 12
+plan 14
 
 # sorted WORDS...: the words, sorted, on one line; the order of candidates
 # is readline's business.
@@ -50,6 +50,10 @@ check "no command names among search words" \
 mkdir -p "$T/stories/old" && touch "$T/stories/one.txt"
 check "files and folders for index" \
     complete_to "$T/stories/old $T/stories/one.txt" newsgrep index "$T/stories/"
+check "the options of similar" \
+    complete_to "--per-story" newsgrep similar --pe
+check "story files for similar" \
+    complete_to "$T/stories/old $T/stories/one.txt" newsgrep similar "$T/stories/"
 
 # The languages listed must be the ones the binary knows: it names them
 # when given one it does not know.

@@ -674,6 +674,160 @@ static void test_help_of_each_command(void **state)
     tu_run_free(&r);
 }
 
+/* ------------------------------------------------------------------ */
+/* newsgrep similar                                                    */
+
+/* A story on the rare-earth story's topic, in other words but for a few. */
+static const char story_magnets[] =
+    "Magnet Makers Short of Rare Earths\n"
+    "\n"
+    "Factories that make magnets for electric cars ran short of rare earth "
+    "elements after the export controls.\n"
+    "\n"
+    "Car makers asked Beijing to ease the export control list.\n";
+
+/* The story ids of --json output, in order, joined by spaces. */
+static char *json_stories(const char *out)
+{
+    char *ids = calloc(1, strlen(out) + 1);
+    char *copy = strdup(out);
+    assert_non_null(ids);
+    assert_non_null(copy);
+    for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_object *obj = json_tokener_parse(line), *v;
+        if (!obj || !json_object_object_get_ex(obj, "story", &v))
+            fail_msg("not a hit: %s", line);
+        if (*ids)
+            strcat(ids, " ");
+        strcat(ids, json_object_get_string(v));
+        json_object_put(obj);
+    }
+    free(copy);
+    return ids;
+}
+
+static void test_similar_finds_related_story(void **state)
+{
+    fixture_t *f = *state;
+    free(tu_write_file(f->corpus, "magnets.txt", story_magnets));
+    index_fixture(f);
+    char *rare = tu_path_join(f->corpus, "rare-earths.txt");
+    tu_run_t r = ng(f, "similar", rare, NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    /* The story on the same topic first, and not the example itself. */
+    const char *first = "Magnet Makers Short of Rare Earths\n";
+    assert_memory_equal(r.out, first, strlen(first));
+    assert_null(strstr(r.out, "China Tightens Rare Earths Exports"));
+    tu_run_free(&r);
+
+    /* One line a story: its best paragraph, with the JSON fields. */
+    r = ng(f, "similar", "--json", rare, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    char *ids = json_stories(r.out);
+    assert_int_equal(strncmp(ids, "news/magnets", 12), 0);
+    assert_null(strstr(ids, "news/rare-earths"));
+    for (char *id = ids; (id = strchr(id, ' ')); id++)
+        assert_null(strstr(id + 1, "news/magnets"));
+    free(ids);
+    json_object *obj = json_tokener_parse(r.out), *v;
+    assert_non_null(obj);
+    const char *keys[] = { "rank", "story", "path", "title", "paragraph",
+                           "score", "text" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (!json_object_object_get_ex(obj, keys[k], NULL))
+            fail_msg("no '%s' in %s", keys[k], r.out);
+    json_object_object_get_ex(obj, "path", &v);
+    assert_non_null(strstr(json_object_get_string(v), "/news/magnets.txt"));
+    json_object_object_get_ex(obj, "score", &v);
+    assert_true(json_object_get_double(v) > 0);
+    json_object_put(obj);
+    tu_run_free(&r);
+
+    /* -n limits the stories; -l prints their paths. */
+    r = ng(f, "similar", "-n1", "-l", rare, NULL);
+    assert_int_equal(r.status, 0);
+    char *want = tu_path_join(f->corpus, "magnets.txt");
+    assert_non_null(strstr(r.out, want));
+    assert_string_equal(strchr(r.out, '\n'), "\n");
+    free(want);
+    tu_run_free(&r);
+    free(rare);
+}
+
+static void test_similar_to_one_paragraph(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    char *rare = tu_path_join(f->corpus, "rare-earths.txt");
+    char *arg;
+    /* Paragraph 3 is about tariffs, the others about rare earths: the
+     * tariff story comes first only for it. */
+    assert_true(asprintf(&arg, "%s:3", rare) > 0);
+    tu_run_t r = ng(f, "similar", "--json", arg, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    char *ids = json_stories(r.out);
+    assert_int_equal(strncmp(ids, "news/old/japan-tariff", 21), 0);
+    free(ids);
+    tu_run_free(&r);
+    free(arg);
+    assert_true(asprintf(&arg, "%s:1", rare) > 0);
+    r = ng(f, "similar", "--json", arg, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    ids = json_stories(r.out);
+    assert_int_equal(strncmp(ids, "news/call", 9), 0);
+    free(ids);
+    tu_run_free(&r);
+    free(arg);
+    free(rare);
+}
+
+/* Asserts that "newsgrep similar ARG" (no argument when NULL) fails with
+ * one line on stderr that holds EXPECTED. */
+static void check_similar_fails(fixture_t *f, const char *arg,
+                                const char *expected)
+{
+    tu_run_t r = ng(f, "similar", arg, NULL, NULL, NULL);
+    if (r.status != 2 || *r.out || !strstr(r.err, expected))
+        fail_msg("similar '%s' exited %d and did not say '%s':\n%s%s",
+                 arg ? arg : "", r.status, expected, r.out, r.err);
+    assert_one_line(r.err);
+    tu_run_free(&r);
+}
+
+static void test_similar_errors(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    /* A file the index does not hold. */
+    char *notes = tu_path_join(f->corpus, "notes.md"), *why;
+    assert_true(asprintf(&why, "'%s' is not in the index", notes) > 0);
+    check_similar_fails(f, notes, why);
+    free(why);
+    /* A paragraph it does not have, or that cannot be. */
+    char *rare = tu_path_join(f->corpus, "rare-earths.txt"), *arg;
+    assert_true(asprintf(&arg, "%s:4", rare) > 0);
+    assert_true(asprintf(&why, "'%s' has no paragraph 4", rare) > 0);
+    check_similar_fails(f, arg, why);
+    free(why);
+    free(arg);
+    assert_true(asprintf(&arg, "%s:0", rare) > 0);
+    check_similar_fails(f, arg, arg);
+    free(arg);
+    /* No such file, and no file at all. */
+    check_similar_fails(f, "/nonexistent/story.txt:2",
+                        "'/nonexistent/story.txt'");
+    check_similar_fails(f, NULL, "PATH[:PARAGRAPH]");
+    tu_run_t r = ng(f, "similar", "--help", NULL, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    const char *usage = "usage: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n";
+    assert_memory_equal(r.out, usage, strlen(usage));
+    tu_run_free(&r);
+    free(rare);
+    free(notes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -695,6 +849,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config_db_ranks_below_option_and_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_roots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_of_each_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_similar_finds_related_story, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_similar_to_one_paragraph, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_similar_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -990,6 +990,83 @@ static void test_queries_built_from_terms(void **state)
     xc_query_free(term);
 }
 
+/* What xc_db_expand() hands out: "term term...", best first. */
+typedef struct {
+    char text[256];
+    double last;      /* the weight of the last term seen */
+    int descending;   /* every term weighed no more than the one before */
+} expand_walk_t;
+
+static int collect_expanded(void *ctx, const char *term, size_t len,
+                            double weight)
+{
+    expand_walk_t *w = ctx;
+    assert_int_equal(strlen(term), len);
+    assert_true(weight > 0);
+    if (w->text[0] && weight > w->last)
+        w->descending = 0;
+    w->last = weight;
+    if (w->text[0])
+        strcat(w->text, " ");
+    strcat(w->text, term);
+    return 0;
+}
+
+/* The document id of the document with the unique term UNIQUE. */
+static unsigned docid_of(xc_db_t *db, const char *unique)
+{
+    xc_query_t *q = xc_query_new_term(unique, strlen(unique));
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(db, q, 0, 1, NULL, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), 1);
+    unsigned id = xc_mset_docid(m, 0);
+    xc_mset_free(m);
+    xc_query_free(q);
+    return id;
+}
+
+static void test_expand_finds_telling_terms(void **state)
+{
+    fixture_t *f = *state;
+    unsigned two = docid_of(f->writer, "Qdoc2");
+    /* doc2's stems, its own word first: "rare" and "earth" are in doc3
+     * too.  Words of other documents and other prefixes are left out. */
+    expand_walk_t w = { "", 0, 1 };
+    assert_int_equal(xc_db_expand(f->writer, &two, 1, "Z", 10,
+                                  collect_expanded, &w), XC_OK);
+    assert_true(w.descending);
+    assert_int_equal(strncmp(w.text, "Zexport ", 8), 0);
+    assert_non_null(strstr(w.text, "Zrare"));
+    assert_non_null(strstr(w.text, "Zearth"));
+    assert_null(strstr(w.text, "Zmetal"));
+    assert_null(strstr(w.text, "Qdoc"));
+    /* At most MAX_TERMS. */
+    memset(&w, 0, sizeof w);
+    assert_int_equal(xc_db_expand(f->writer, &two, 1, "Z", 1,
+                                  collect_expanded, &w), XC_OK);
+    assert_string_equal(w.text, "Zexport");
+    /* "Z" is not "ZS": doc4 has only headline stems. */
+    unsigned four = docid_of(f->writer, "Qdoc4");
+    memset(&w, 0, sizeof w);
+    assert_int_equal(xc_db_expand(f->writer, &four, 1, "Z", 10,
+                                  collect_expanded, &w), XC_OK);
+    assert_string_equal(w.text, "");
+    assert_int_equal(xc_db_expand(f->writer, &four, 1, "ZS", 10,
+                                  collect_expanded, &w), XC_OK);
+    assert_non_null(strstr(w.text, "ZSmarket"));
+    assert_non_null(strstr(w.text, "ZSfall"));
+    /* Several examples: what they share counts. */
+    unsigned both[2] = { two, docid_of(f->writer, "Qdoc3") };
+    memset(&w, 0, sizeof w);
+    assert_int_equal(xc_db_expand(f->writer, both, 2, "Z", 2,
+                                  collect_expanded, &w), XC_OK);
+    assert_non_null(strstr(w.text, "Zrare"));
+    assert_non_null(strstr(w.text, "Zearth"));
+    assert_int_equal(xc_db_expand(f->writer, both, 0, "Z", 2,
+                                  collect_expanded, &w), XC_INVALID);
+    assert_string_not_equal(xc_db_error(f->writer), "");
+}
+
 static void test_status_strings(void **state)
 {
     (void)state;
@@ -1041,6 +1118,7 @@ int main(void)
         WITH_DIR(test_status_strings),
         WITH_INDEX(test_term_list),
         WITH_INDEX(test_queries_built_from_terms),
+        WITH_INDEX(test_expand_finds_telling_terms),
 #undef WITH_INDEX
 #undef WITH_DIR
     };

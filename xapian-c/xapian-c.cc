@@ -1190,3 +1190,55 @@ xc_query_t *xc_query_scale(const xc_query_t *query, double factor)
 }
 
 } /* extern "C" */
+
+/* ------------------------------------------------------------------ */
+/* Relevance feedback                                                  */
+
+/* Lets through the terms whose prefix (leading capitals) is exactly
+ * PREFIX. */
+class PrefixDecider : public Xapian::ExpandDecider {
+    std::string prefix;
+
+  public:
+    explicit PrefixDecider(const char *p) : prefix(p) {}
+
+    bool operator()(const std::string &term) const override
+    {
+        if (term.compare(0, prefix.size(), prefix) != 0)
+            return false;
+        return term.size() == prefix.size() ||
+               !(term[prefix.size()] >= 'A' && term[prefix.size()] <= 'Z');
+    }
+};
+
+extern "C" {
+
+xc_status_t xc_db_expand(xc_db_t *db, const unsigned *docids,
+                         size_t n_docids, const char *prefix,
+                         unsigned max_terms, xc_weighted_term_fn fn,
+                         void *ctx)
+{
+    if (!db)
+        return XC_INVALID;
+    if (!docids || n_docids == 0 || !prefix || !fn)
+        return fail(db, XC_INVALID,
+                    "no documents, term prefix or callback given");
+    try {
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n_docids; i++)
+            rset.add_document(docids[i]);
+        Xapian::Enquire enquire(*db->db);
+        PrefixDecider decider(prefix);
+        Xapian::ESet eset = enquire.get_eset(max_terms, rset, &decider);
+        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t) {
+            const std::string term = *t;
+            if (fn(ctx, term.c_str(), term.size(), t.get_weight()))
+                break;
+        }
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
+} /* extern "C" */

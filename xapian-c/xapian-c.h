@@ -381,6 +381,33 @@ xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms);
  */
 xc_query_t *xc_query_scale(const xc_query_t *query, double factor);
 
+/* ------------------------------------------------------------------ */
+/* Relevance feedback                                                  */
+
+/*
+ * Called once per term by xc_db_expand(), best first, with the term (LEN
+ * bytes, NUL-terminated, borrowed for the call only) and its expansion
+ * weight (> 0).  Returns 0 to go on, non-zero to stop.
+ */
+typedef int (*xc_weighted_term_fn)(void *ctx, const char *term, size_t len,
+                                   double weight);
+
+/*
+ * Relevance feedback (Xapian's Enquire::get_eset()): the terms that best
+ * tell the N_DOCIDS documents DOCIDS (ids as xc_mset_docid() gives them)
+ * from the rest of DB.  Only terms whose prefix is exactly PREFIX are
+ * considered, a prefix being a term's leading capitals as Xapian's
+ * convention has it: "Z" takes "Zearth" but not "ZSearth"; "" takes terms
+ * without a prefix.  Calls FN for at most MAX_TERMS of them, best first.
+ * Returns XC_OK (also when FN stopped, or no term qualified), XC_INVALID
+ * if DOCIDS is empty or PREFIX or FN is NULL, or another error status,
+ * with the message on DB.
+ */
+xc_status_t xc_db_expand(xc_db_t *db, const unsigned *docids,
+                         size_t n_docids, const char *prefix,
+                         unsigned max_terms, xc_weighted_term_fn fn,
+                         void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

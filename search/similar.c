@@ -68,6 +68,9 @@ static ng_status_t find_paragraphs(xc_db_t *db, const char *file_term,
 
 /* The query being built from the most telling terms, best first. */
 typedef struct {
+    xc_db_t *db;
+    unsigned too_common;  /* stems in more paragraphs than this are left out */
+    unsigned taken;       /* how many terms the query has */
     xc_query_t *query;    /* NULL until the first term */
     double best;          /* the first term's weight */
     int out_of_memory;
@@ -79,6 +82,10 @@ static int add_telling_term(void *ctx, const char *term, size_t len,
                             double weight)
 {
     telling_t *t = ctx;
+    unsigned freq = 0;
+    /* A term whose frequency cannot be read is simply taken. */
+    if (xc_db_term_freq(t->db, term, &freq) == XC_OK && freq > t->too_common)
+        return 0;
     if (!t->query)
         t->best = weight;
     xc_query_t *one = xc_query_new_term(term, len);
@@ -96,7 +103,7 @@ static int add_telling_term(void *ctx, const char *term, size_t len,
         return 1;
     }
     t->query = scaled;
-    return 0;
+    return ++t->taken >= NG_SIMILAR_TERMS;
 }
 
 /* The query for paragraphs like the DOCIDS of FOUND, without those of the
@@ -105,10 +112,17 @@ static ng_status_t build_query(xc_db_t *db, const found_t *found,
                                const char *file_term, xc_query_t **out,
                                char **error)
 {
-    telling_t t = { NULL, 0, 0 };
-    xc_status_t rc = xc_db_expand(db, found->docids, found->n_docids,
-                                  NG_PREFIX_STEM, NG_SIMILAR_TERMS,
-                                  add_telling_term, &t);
+    telling_t t = { db, 0, 0, NULL, 0, 0 };
+    unsigned all = 0;
+    xc_status_t rc = xc_db_doc_count(db, &all);
+    if (rc != XC_OK)
+        return db_failed(db, rc, error);
+    t.too_common = (unsigned)(all * NG_SIMILAR_COMMON_SHARE);
+    if (t.too_common < NG_SIMILAR_COMMON_MIN)
+        t.too_common = NG_SIMILAR_COMMON_MIN;
+    /* Ask for more than are kept: the common ones are passed over. */
+    rc = xc_db_expand(db, found->docids, found->n_docids, NG_PREFIX_STEM,
+                      4 * NG_SIMILAR_TERMS, add_telling_term, &t);
     if (rc != XC_OK) {
         xc_query_free(t.query);
         return db_failed(db, rc, error);

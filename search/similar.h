@@ -14,6 +14,13 @@
  * creep in. */
 #define NG_SIMILAR_TERMS 30
 
+/* A stem in more than this share of all paragraphs (and in more than
+ * NG_SIMILAR_COMMON_MIN of them) is too common to tell stories apart, however
+ * often the example uses it: relevance feedback alone lets "to", "but" and
+ * "will" in, and with them nearly every paragraph of the index. */
+#define NG_SIMILAR_COMMON_SHARE 0.05
+#define NG_SIMILAR_COMMON_MIN 10
+
 /* An example story file, and the paragraph of it that stands for it. */
 typedef struct {
     const char *name;      /* the file as the user named it, for messages */

@@ -58,6 +58,15 @@ void cli_complain(const char *fmt, ...)
 int cli_index(const char *db_path, const cli_options_t *opts,
               char *const *paths, size_t n_paths);
 
+/* "newsgrep compact": rewrites the index at DB_PATH compactly (index.h's
+ * ng_index_compact()), waiting for another writer with --wait.  Returns an
+ * exit code. */
+int cli_compact(const char *db_path, const cli_options_t *opts);
+
+/* Bytes the files of the index folder DIR take on disk; 0 if it cannot be
+ * read. */
+unsigned long long cli_disk_usage(const char *dir);
+
 /* "newsgrep stats": prints what the index at DB_PATH holds.  Returns an
  * exit code. */
 int cli_stats(const char *db_path, const cli_options_t *opts);

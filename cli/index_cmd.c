@@ -497,3 +497,29 @@ int cli_index(const char *db_path, const cli_options_t *opts,
         return rc;
     return watch(db_path, opts);
 }
+
+int cli_compact(const char *db_path, const cli_options_t *opts)
+{
+    struct stat sb;
+    if (stat(db_path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        cli_complain("no index at '%s' to compact", db_path);
+        return EXIT_TROUBLE;
+    }
+    unsigned long long before = cli_disk_usage(db_path);
+    double start = now();
+    ng_index_t *index = open_for_writing(db_path, opts);
+    if (!index)
+        return EXIT_TROUBLE;
+    ng_status_t st = ng_index_compact(index, db_path);
+    if (st != NG_OK)
+        cli_complain("cannot compact '%s': %s", db_path,
+                     ng_index_error(index));
+    ng_index_close(index);
+    if (st != NG_OK)
+        return EXIT_TROUBLE;
+    if (!opts->quiet)
+        cli_complain("compacted '%s': %.1f MB, was %.1f MB, in %.2f s",
+                     db_path, cli_disk_usage(db_path) / 1e6, before / 1e6,
+                     now() - start);
+    return EXIT_MATCH;
+}

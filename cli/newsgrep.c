@@ -43,6 +43,7 @@ static const char usage_text[] =
     "   or: newsgrep index [OPTIONS] [PATH...]\n"
     "   or: newsgrep stats [--db PATH]\n"
     "   or: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
+    "   or: newsgrep compact [--db PATH] [--wait]\n"
     "\n"
     "Searches news stories and prints the most relevant paragraphs, best\n"
     "first, with their headline, date, source and place in the story.\n"
@@ -53,6 +54,7 @@ static const char usage_text[] =
     "           index up to date with its remembered folders\n"
     "  stats    show what the index holds\n"
     "  similar  find stories like a story of the index\n"
+    "  compact  rewrite the index in less space\n"
     "\n"
     "Options of every command:\n"
     "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
@@ -149,6 +151,24 @@ static const char stats_usage_text[] =
     "\n"
     "Exit status: 0 on success, 2 if the index cannot be read.\n";
 
+static const char compact_usage_text[] =
+    "usage: newsgrep compact [--db PATH] [--wait] [-q]\n"
+    "\n"
+    "Rewrites the index compactly, with full blocks and no free space, which\n"
+    "takes less room on disk and reads faster; the next update grows it\n"
+    "again where it changes.  The compact copy is made beside the index and\n"
+    "swapped in at once: searches go on meanwhile, and a stop at any moment\n"
+    "leaves a whole index.  Indexing waits, or fails, meanwhile.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH        the index to compact (see newsgrep --help)\n"
+    "      --wait           wait while another process writes the index,\n"
+    "                       instead of failing\n"
+    "  -q, --quiet          no summary on stderr\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 on success, 2 if the index cannot be compacted.\n";
+
 static const char similar_usage_text[] =
     "usage: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
     "\n"
@@ -217,7 +237,8 @@ static int parse_count(const char *option, const char *arg, unsigned *out)
     return 1;
 }
 
-typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS, CMD_SIMILAR } command_t;
+typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS, CMD_SIMILAR,
+               CMD_COMPACT } command_t;
 
 /*
  * Parses the options of ARGV into OPTS; NAMED tells whether CMD was named
@@ -232,6 +253,7 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
     const char *help = cmd == CMD_INDEX ? index_usage_text
                        : cmd == CMD_STATS ? stats_usage_text
                        : cmd == CMD_SIMILAR ? similar_usage_text
+                       : cmd == CMD_COMPACT ? compact_usage_text
                        : named ? search_usage_text : usage_text;
     int c;
     opterr = 0;
@@ -832,6 +854,7 @@ static const struct {
     { "index", CMD_INDEX },
     { "stats", CMD_STATS },
     { "similar", CMD_SIMILAR },
+    { "compact", CMD_COMPACT },
 };
 
 /* Options that take their value in the next argument. */
@@ -929,6 +952,15 @@ static int run_command(int argc, char **argv, const ng_config_t *cfg,
         break;
     case CMD_SIMILAR:
         rc = run_similar(db_path, &opts, args, n_args);
+        break;
+    case CMD_COMPACT:
+        if (n_args > 0) {
+            cli_complain("compact takes no arguments (see newsgrep compact "
+                         "--help)");
+            rc = EXIT_TROUBLE;
+        } else {
+            rc = cli_compact(db_path, &opts);
+        }
         break;
     }
     free(db_path);

@@ -24,8 +24,7 @@ static int count_file(void *ctx, const char *key, const char *value)
     return 0;
 }
 
-/* Bytes the files of the index folder DIR take on disk. */
-static unsigned long long disk_usage(const char *dir)
+unsigned long long cli_disk_usage(const char *dir)
 {
     unsigned long long total = 0;
     DIR *d = opendir(dir);
@@ -102,7 +101,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     printf("files:       %lu\n", files);
     printf("paragraphs:  %u\n", paragraphs);
     printf("words:       %lu distinct\n", words);
-    printf("size:        %.1f MB\n", disk_usage(db_path) / 1e6);
+    printf("size:        %.1f MB\n", cli_disk_usage(db_path) / 1e6);
     printf("language:    %s\n", *language ? language : "english");
     printf("updated:     %s\n", when);
     printf("roots:");

@@ -1185,3 +1185,62 @@ ng_status_t ng_index_roots(ng_index_t *index, char ***out)
     *out = list;
     return NG_OK;
 }
+
+/* Removes the flat index folder DIR (Xapian's glass tables are files in
+ * it, no folders).  Returns 0, or -1 with errno set. */
+static int remove_index_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            unlinkat(dirfd(d), e->d_name, 0) != 0)
+            rc = -1;
+    closedir(d);
+    return rc == 0 ? rmdir(dir) : rc;
+}
+
+ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
+{
+    ng_status_t st = ng_index_commit(index);
+    if (st != NG_OK)
+        return st;
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.compact", db_path) < 0)
+        return NG_NO_MEMORY;
+    /* A folder left by a compaction that was stopped is only a copy. */
+    if (remove_index_folder(tmp) != 0) {
+        set_error(index, "cannot remove the stale copy '%s': %s", tmp,
+                  strerror(errno));
+        free(tmp);
+        return NG_INDEX_ERROR;
+    }
+    xc_status_t rc = xc_db_compact(index->db, tmp);
+    if (rc != XC_OK) {
+        set_error(index, "cannot compact into '%s': %s", tmp,
+                  xc_db_error(index->db));
+        remove_index_folder(tmp);
+        free(tmp);
+        return NG_INDEX_ERROR;
+    }
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, db_path, RENAME_EXCHANGE) != 0) {
+        set_error(index, "cannot put the compact copy '%s' in place: %s", tmp,
+                  strerror(errno));
+        remove_index_folder(tmp);
+        free(tmp);
+        return NG_INDEX_ERROR;
+    }
+    /* TMP now holds the old index; readers that have it open keep their
+     * files until they close them. */
+    if (remove_index_folder(tmp) != 0) {
+        set_error(index, "compacted, but cannot remove the old copy '%s': %s",
+                  tmp, strerror(errno));
+        free(tmp);
+        return NG_INDEX_ERROR;
+    }
+    free(tmp);
+    return NG_OK;
+}

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../completion/newsgrep"
 
-plan 14
+plan 15
 
 # sorted WORDS...: the words, sorted, on one line; the order of candidates
 # is readline's business.
@@ -52,6 +52,8 @@ check "files and folders for index" \
     complete_to "$T/stories/old $T/stories/one.txt" newsgrep index "$T/stories/"
 check "the options of similar" \
     complete_to "--per-story" newsgrep similar --pe
+check "the options of compact" \
+    complete_to "--wait" newsgrep compact --wa
 check "story files for similar" \
     complete_to "$T/stories/old $T/stories/one.txt" newsgrep similar "$T/stories/"
 

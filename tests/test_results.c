@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -393,6 +394,62 @@ static void test_ranking_does_not_depend_on_n(void **state)
     }
 }
 
+static void test_compact_keeps_every_answer(void **state)
+{
+    fixture_t *f = *state;
+    const char *db = f->env_db + strlen("NEWSGREP_DB=");
+    static const char *const queries[] = { "rare earth", "tariffs",
+                                           "\"rare news\"", "talks" };
+    char *before[4];
+    for (size_t i = 0; i < 4; i++) {
+        tu_run_t r = run(f, "--json", "--per-story", "9", "-n", "50",
+                         queries[i], NULL);
+        before[i] = strdup(r.out);
+        tu_run_free(&r);
+    }
+    /* A copy left by a compaction that was stopped does not get in the
+     * way. */
+    char *stale = NULL;
+    assert_true(asprintf(&stale, "%s.compact", db) > 0);
+    free(tu_write_file(stale, "junk", "left over\n"));
+
+    tu_run_t r = run(f, "compact", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "compacted '"));
+    assert_string_equal(r.out, "");
+    tu_run_free(&r);
+    struct stat sb;
+    assert_int_not_equal(stat(stale, &sb), 0);
+
+    for (size_t i = 0; i < 4; i++) {
+        r = run(f, "--json", "--per-story", "9", "-n", "50", queries[i],
+                NULL);
+        if (strcmp(r.out, before[i]) != 0)
+            fail_msg("'%s' after compact:\n%s\nbefore:\n%s", queries[i],
+                     r.out, before[i]);
+        tu_run_free(&r);
+        free(before[i]);
+    }
+    /* The compact index takes updates as before. */
+    free(tu_write_file(f->corpus, "late.txt",
+                       "Late Story\n\nZeppelins returned to Geneva.\n"));
+    r = run(f, "index", "-q", NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = run(f, "zeppelins", NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+
+    r = run(f, "compact", "extra", NULL);
+    assert_int_equal(r.status, 2);
+    tu_run_free(&r);
+    r = run(f, "--db", "/nonexistent/index", "compact", NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "'/nonexistent/index'"));
+    tu_run_free(&r);
+    free(stale);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_synonyms_and_suggestions, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_all_words_first, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_does_not_depend_on_n, setup_indexed, teardown),
+        cmocka_unit_test_setup_teardown(test_compact_keeps_every_answer, setup_indexed, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -336,6 +336,20 @@ const char *xc_db_error(const xc_db_t *db)
     return db ? db->error.c_str() : "";
 }
 
+xc_status_t xc_db_compact(xc_db_t *db, const char *dest)
+{
+    if (!db)
+        return XC_INVALID;
+    if (!dest)
+        return fail(db, XC_INVALID, "no folder to compact into given");
+    try {
+        db->db->compact(dest, Xapian::DBCOMPACT_NO_RENUMBER);
+    } catch (...) {
+        return fail_current(db);
+    }
+    return XC_OK;
+}
+
 xc_status_t xc_db_reopen(xc_db_t *db)
 {
     if (!db)

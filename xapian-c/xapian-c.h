@@ -74,6 +74,14 @@ void xc_db_close(xc_db_t *db);
  * until the next call on DB. */
 const char *xc_db_error(const xc_db_t *db);
 
+/*
+ * Writes a compact copy of DB's latest committed revision to the new folder
+ * DEST (Xapian's Database::compact, keeping document ids): full B-tree
+ * blocks, no free space.  DB is not changed.  Returns XC_OK, or an error
+ * status with the message on DB.
+ */
+xc_status_t xc_db_compact(xc_db_t *db, const char *dest);
+
 /* Makes a read-only DB see the latest committed revision.  Returns XC_OK, or
  * an error status. */
 xc_status_t xc_db_reopen(xc_db_t *db);

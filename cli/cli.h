@@ -27,6 +27,8 @@ typedef struct {
     int watch;                /* --watch: keep indexing as stories land */
     unsigned settle_ms;       /* --settle: quiet time before a watch run */
     unsigned batch;           /* --batch: stories per commit */
+    unsigned jobs;            /* --jobs: threads of a first build; 0: all
+                                 cores */
     int max_hits_given;       /* -n was given */
     unsigned per_story;       /* --per-story: paragraphs shown per story */
     int per_story_given;      /* --per-story was given */

@@ -132,6 +132,8 @@ static const char index_usage_text[] =
     "      --settle MS      with --watch, wait until the roots have been\n"
     "                       quiet this long before indexing (default 1000)\n"
     "      --batch N        commit every N stories (default 1000)\n"
+    "      --jobs N         threads for a first build (default: one per core\n"
+    "                       from 2000 new files on; 1: none)\n"
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -198,7 +200,7 @@ static const char similar_usage_text[] =
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
-       OPT_NO_SYNONYMS, OPT_CONTEXT };
+       OPT_NO_SYNONYMS, OPT_CONTEXT, OPT_JOBS };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -218,6 +220,7 @@ static const struct option long_options[] = {
     { "sort", required_argument, NULL, OPT_SORT },
     { "no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS },
     { "context", required_argument, NULL, 'C' },
+    { "jobs", required_argument, NULL, OPT_JOBS },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -273,6 +276,10 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
             break;
         case OPT_STORIES: opts->stories = 1; break;
         case OPT_NO_SYNONYMS: opts->no_synonyms = 1; break;
+        case OPT_JOBS:
+            if (!parse_count("--jobs", optarg, &opts->jobs))
+                return EXIT_TROUBLE;
+            break;
         case 'C':
             /* 0 is allowed: no context, as grep -C 0. */
             if (strcmp(optarg, "0") != 0 &&
@@ -864,7 +871,8 @@ static int takes_value(const char *arg)
            strcmp(arg, "--db") == 0 || strcmp(arg, "--language") == 0 ||
            strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0 ||
            strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0 ||
-           strcmp(arg, "-C") == 0 || strcmp(arg, "--context") == 0;
+           strcmp(arg, "-C") == 0 || strcmp(arg, "--context") == 0 ||
+           strcmp(arg, "--jobs") == 0;
 }
 
 /*

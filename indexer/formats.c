@@ -3123,3 +3123,8 @@ void ng_formats_cleanup(void)
 {
     xmlCleanupParser();
 }
+
+void ng_formats_init(void)
+{
+    xmlInitParser();
+}

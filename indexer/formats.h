@@ -97,6 +97,11 @@ typedef enum {
  */
 ng_format_t ng_formats_detect(const char *data, size_t len);
 
+/* Sets up the libraries the readers use; call it once before reading
+ * from several threads at a time (one thread needs no call).  Cannot
+ * fail. */
+void ng_formats_init(void);
+
 /* "text", "html", "feed" or "jsonl"; never NULL, statically allocated. */
 const char *ng_format_name(ng_format_t format);
 

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 #include "xapian-c.h"
 
 struct ng_index {
+    char *path;                /* where it was opened */
     xc_db_t *db;
     ng_stemmer_t *stemmer;
     char *error;
@@ -62,11 +65,14 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
                           ng_index_t **out, char **error)
 {
     ng_index_t *index = calloc(1, sizeof *index);
-    if (!index)
+    if (!index || !(index->path = strdup(db_path))) {
+        free(index);
         return NG_NO_MEMORY;
+    }
     xc_status_t rc = xc_db_open(db_path, XC_OPEN_CREATE_OR_OPEN, &index->db,
                                 error);
     if (rc != XC_OK) {
+        free(index->path);
         free(index);
         return ng_status_from_xc(rc);
     }
@@ -137,6 +143,7 @@ void ng_index_close(ng_index_t *index)
     ng_stemmer_free(index->stemmer);
     ng_filestates_free(index->states);
     free(index->error);
+    free(index->path);
     free(index);
 }
 
@@ -932,6 +939,26 @@ static int stopped(const update_t *u)
 /* The body of ng_index_update(), apart from setting up and clearing U. */
 static ng_status_t process_entries(update_t *u);
 
+static int remove_index_folder(const char *dir);
+static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
+                                     size_t n_new, unsigned jobs,
+                                     size_t already);
+
+/* How many threads a first build of N_NEW files uses (1: none). */
+static unsigned build_jobs(const update_t *u, size_t n_new)
+{
+    if (u->files || ng_filestates_count(u->index->states) > 0 || n_new < 2)
+        return 1;
+    unsigned jobs = u->run->jobs;
+    if (jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        if (n_new < NG_INDEX_PARALLEL_MIN || cores < 2)
+            return 1;
+        jobs = cores > 8 ? 8 : (unsigned)cores;
+    }
+    return jobs > n_new ? (unsigned)n_new : jobs;
+}
+
 /* The remembered root that FILE lies below (the deepest one), or SIZE_MAX. */
 static size_t root_of(const update_t *u, const char *file)
 {
@@ -1018,6 +1045,38 @@ static ng_status_t run_update(update_t *u)
     return st == NG_OK ? process_entries(u) : st;
 }
 
+/* Reads and indexes the new file E, which may be one of the GONE files
+ * (N_GONE of them) moved, and counts it. */
+static ng_status_t index_new(update_t *u, const entry_t *e,
+                             const gone_t *gone, size_t n_gone)
+{
+    ng_filestates_t *states = u->index->states;
+    char *data = NULL;
+    size_t len = 0;
+    ng_status_t st = read_entry(u, e, &data, &len);
+    if (st == NG_IO_ERROR)
+        return NG_OK;
+    if (st != NG_OK)
+        return st;
+    uint64_t hash = ng_filestate_hash(data, len);
+    ng_filestate_t *old = n_gone ? moved_from(u, gone, n_gone, hash) : NULL;
+    size_t place = 0;
+    if (old) {
+        old->seen = 1;
+        place = (size_t)(old - ng_filestates_at(states, 0));
+    }
+    int indexed;
+    st = index_entry(u, e, data, len, hash, old, &indexed);
+    if (indexed && old)
+        u->counts->updated++;
+    else if (indexed)
+        u->counts->added++;
+    else if (old)   /* not understood: the old one may go */
+        ng_filestates_at(states, place)->seen = 0;
+    free(data);
+    return st;
+}
+
 /* Brings the index up to date with the entries found: known files first,
  * then new ones (which may be moved ones), then what is gone. */
 static ng_status_t process_entries(update_t *u)
@@ -1050,37 +1109,19 @@ static ng_status_t process_entries(update_t *u)
     }
     gone_t *gone = NULL;
     size_t n_gone = 0;
+    unsigned jobs = st == NG_OK ? build_jobs(u, n_new) : 1;
+    if (jobs > 1) {
+        st = build_in_parallel(u, new_entries, n_new, jobs, done);
+        n_new = 0;
+    }
     if (st == NG_OK && n_new > 0)
         st = list_gone(u, &gone, &n_gone);
     for (size_t k = 0; st == NG_OK && k < n_new; k++) {
-        const entry_t *e = &u->entries[new_entries[k]];
         if (stopped(u)) {
             st = NG_INTERRUPTED;
             break;
         }
-        char *data = NULL;
-        size_t len = 0;
-        st = read_entry(u, e, &data, &len);
-        if (st == NG_IO_ERROR) {
-            st = NG_OK;
-        } else if (st == NG_OK) {
-            uint64_t hash = ng_filestate_hash(data, len);
-            ng_filestate_t *old = moved_from(u, gone, n_gone, hash);
-            size_t place = 0;
-            if (old) {
-                old->seen = 1;
-                place = (size_t)(old - ng_filestates_at(index->states, 0));
-            }
-            int indexed;
-            st = index_entry(u, e, data, len, hash, old, &indexed);
-            if (indexed && old)
-                u->counts->updated++;
-            else if (indexed)
-                u->counts->added++;
-            else if (old)   /* not understood: the old one may go */
-                ng_filestates_at(index->states, place)->seen = 0;
-            free(data);
-        }
+        st = index_new(u, &u->entries[new_entries[k]], gone, n_gone);
         if (u->run->progress)
             u->run->progress(u->run->progress_ctx, ++done, u->n_entries);
     }
@@ -1243,4 +1284,252 @@ ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
     }
     free(tmp);
     return NG_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* A first build over several threads                                  */
+
+/* What the threads of one build share. */
+typedef struct {
+    const ng_index_run_t *run;    /* the caller's */
+    pthread_mutex_t lock;         /* around the caller's warn */
+    atomic_size_t done;           /* files looked at, by all threads */
+    atomic_uint finished;         /* threads that are done */
+} shared_t;
+
+/* One thread's part of the build. */
+typedef struct {
+    shared_t *shared;
+    update_t u;                   /* its own, on its own index */
+    ng_index_run_t run;           /* the caller's, with a locked warn */
+    ng_index_counts_t counts;
+    const size_t *slice;          /* its entries */
+    size_t n;
+    char *path;                   /* its partial index; NULL for the main */
+    ng_index_t *own;              /* the partial index it opened */
+    ng_status_t status;
+} worker_t;
+
+static void locked_warn(void *ctx, const char *path, const char *message)
+{
+    shared_t *shared = ctx;
+    pthread_mutex_lock(&shared->lock);
+    shared->run->warn(shared->run->warn_ctx, path, message);
+    pthread_mutex_unlock(&shared->lock);
+}
+
+/* Indexes the worker's slice of new files into its index and commits. */
+static void *build_slice(void *arg)
+{
+    worker_t *w = arg;
+    update_t *u = &w->u;
+    ng_status_t st = NG_OK;
+    for (size_t k = 0; st == NG_OK && k < w->n; k++) {
+        if (stopped(u)) {
+            st = NG_INTERRUPTED;
+            break;
+        }
+        st = index_new(u, &u->entries[w->slice[k]], NULL, 0);
+        atomic_fetch_add(&w->shared->done, 1);
+    }
+    if (st == NG_OK || st == NG_INTERRUPTED) {
+        ng_status_t cst = ng_index_commit(u->index);
+        if (cst != NG_OK)
+            st = cst;
+    }
+    w->status = st;
+    atomic_fetch_add(&w->shared->finished, 1);
+    return NULL;
+}
+
+static void add_counts(ng_index_counts_t *to, const ng_index_counts_t *from)
+{
+    to->added += from->added;
+    to->skipped += from->skipped;
+    to->repaired += from->repaired;
+    to->paragraphs += from->paragraphs;
+}
+
+/* Merges the committed main index and the partial ones of WORKERS into a
+ * compact copy and swaps it in; then opens the main index again there and
+ * reads its records, all of files just indexed. */
+static ng_status_t merge_parts(ng_index_t *index, worker_t *workers,
+                               unsigned jobs)
+{
+    const char **sources = calloc(jobs, sizeof *sources);
+    char *merged = NULL, *error = NULL;
+    if (!sources || asprintf(&merged, "%s.merge", index->path) < 0) {
+        free(sources);
+        return NG_NO_MEMORY;
+    }
+    sources[0] = index->path;
+    for (unsigned i = 1; i < jobs; i++)
+        sources[i] = workers[i].path;
+    ng_status_t st = NG_OK;
+    xc_status_t rc = xc_merge(sources, jobs, merged, &error);
+    if (rc != XC_OK) {
+        set_error(index, "cannot merge the partial indexes into '%s': %s",
+                  merged, error ? error : xc_status_to_string(rc));
+        st = ng_status_from_xc(rc);
+    } else if (renameat2(AT_FDCWD, merged, AT_FDCWD, index->path,
+                         RENAME_EXCHANGE) != 0) {
+        set_error(index, "cannot put the merged index '%s' in place: %s",
+                  merged, strerror(errno));
+        st = NG_INDEX_ERROR;
+    }
+    free(error);
+    /* MERGED holds the old main index now, or a merge that failed. */
+    remove_index_folder(merged);
+    free(merged);
+    free(sources);
+    if (st != NG_OK)
+        return st;
+
+    /* The handle still has the old files; the lock of the new folder is
+     * free until it is opened again. */
+    xc_db_close(index->db);
+    index->db = NULL;
+    for (int tries = 0; tries < 50; tries++) {
+        free(error);
+        error = NULL;
+        rc = xc_db_open(index->path, XC_OPEN_WRITE, &index->db, &error);
+        if (rc != XC_LOCKED)
+            break;
+        usleep(100 * 1000);
+    }
+    if (rc != XC_OK) {
+        set_error(index, "cannot open the merged index again: %s",
+                  error ? error : xc_status_to_string(rc));
+        free(error);
+        return ng_status_from_xc(rc);
+    }
+    st = load_states(index, 1);
+    for (size_t i = 0; st == NG_OK && i < ng_filestates_count(index->states);
+         i++)
+        ng_filestates_at(index->states, i)->seen = 1;
+    return st;
+}
+
+/* Opens worker I's partial index beside the main one, removing what a
+ * stopped build left there. */
+static ng_status_t open_part(ng_index_t *index, worker_t *w, unsigned i)
+{
+    char *error = NULL;
+    if (asprintf(&w->path, "%s.part%u", index->path, i) < 0) {
+        w->path = NULL;
+        return NG_NO_MEMORY;
+    }
+    if (remove_index_folder(w->path) != 0) {
+        set_error(index, "cannot remove the stale partial index '%s': %s",
+                  w->path, strerror(errno));
+        return NG_INDEX_ERROR;
+    }
+    ng_status_t st = ng_index_open(w->path,
+                                   ng_stemmer_language(index->stemmer),
+                                   &w->own, &error);
+    if (st == NG_OK)
+        st = load_states(w->own, 0);
+    else
+        set_error(index, "cannot make the partial index '%s': %s", w->path,
+                  error ? error : ng_status_to_string(st));
+    free(error);
+    return st;
+}
+
+/*
+ * Indexes the N_NEW new entries of U over JOBS threads: the first writes
+ * the main index, the others partial indexes, which are then merged into
+ * the main one (merge_parts()).  A run stopped by U->run->stop merges what
+ * was done.  ALREADY files were looked at before, for progress.
+ */
+static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
+                                     size_t n_new, unsigned jobs,
+                                     size_t already)
+{
+    ng_index_t *index = u->index;
+    worker_t *workers = calloc(jobs, sizeof *workers);
+    pthread_t *threads = calloc(jobs, sizeof *threads);
+    shared_t shared = { .run = u->run };
+    if (!workers || !threads) {
+        free(workers);
+        free(threads);
+        return NG_NO_MEMORY;
+    }
+    pthread_mutex_init(&shared.lock, NULL);
+    atomic_init(&shared.done, 0);
+    atomic_init(&shared.finished, 0);
+
+    ng_status_t st = NG_OK;
+    unsigned started = 0;
+    for (unsigned i = 0; i < jobs && st == NG_OK; i++) {
+        worker_t *w = &workers[i];
+        w->shared = &shared;
+        w->run = *u->run;
+        w->run.progress = NULL;
+        if (u->run->warn) {
+            w->run.warn = locked_warn;
+            w->run.warn_ctx = &shared;
+        }
+        w->u = *u;
+        w->u.run = &w->run;
+        w->u.counts = &w->counts;
+        w->u.changes = 0;
+        /* Contiguous slices keep a folder's files together. */
+        w->slice = new_entries + n_new * i / jobs;
+        w->n = n_new * (i + 1) / jobs - n_new * i / jobs;
+        if (i > 0) {
+            st = open_part(index, w, i);
+            w->u.index = w->own;
+        }
+    }
+    /* Threads touch the XML parser only once it is set up. */
+    ng_formats_init();
+    for (unsigned i = 0; i < jobs && st == NG_OK; i++) {
+        if (pthread_create(&threads[i], NULL, build_slice, &workers[i]) != 0)
+            st = NG_NO_MEMORY;
+        else
+            started++;
+    }
+    /* Progress is told from this thread only. */
+    while (atomic_load(&shared.finished) < started) {
+        if (u->run->progress)
+            u->run->progress(u->run->progress_ctx,
+                             already + atomic_load(&shared.done),
+                             u->n_entries);
+        usleep(100 * 1000);
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+
+    for (unsigned i = 0; i < started; i++) {
+        add_counts(u->counts, &workers[i].counts);
+        ng_status_t wst = workers[i].status;
+        if (st == NG_OK && wst != NG_OK) {
+            st = wst;
+            if (i > 0 && wst != NG_INTERRUPTED)
+                set_error(index, "%s", ng_index_error(workers[i].own));
+        }
+    }
+    for (unsigned i = 1; i < jobs; i++) {
+        ng_index_close(workers[i].own);
+        workers[i].own = NULL;
+    }
+    /* What was done is kept, also when the run was stopped. */
+    if (started == jobs && (st == NG_OK || st == NG_INTERRUPTED)) {
+        ng_status_t mst = merge_parts(index, workers, jobs);
+        if (mst != NG_OK)
+            st = mst;
+    }
+    if (u->run->progress)
+        u->run->progress(u->run->progress_ctx,
+                         already + atomic_load(&shared.done), u->n_entries);
+    for (unsigned i = 1; i < jobs; i++) {
+        if (workers[i].path)
+            remove_index_folder(workers[i].path);
+        free(workers[i].path);
+    }
+    pthread_mutex_destroy(&shared.lock);
+    free(workers);
+    free(threads);
+    return st;
 }

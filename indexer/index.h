@@ -46,7 +46,16 @@ typedef struct {
      * NG_INTERRUPTED. */
     const volatile sig_atomic_t *stop;
     unsigned batch;                   /* stories per commit; 0: 1000 */
+    /* Threads for a first build (an index that records no file yet): 0
+     * means one per core, from NG_INDEX_PARALLEL_MIN new files on; 1 means
+     * none; N means N, for any number of files. */
+    unsigned jobs;
 } ng_index_run_t;
+
+/* How many new files a first build needs before it is spread over the
+ * cores by itself: below it, starting threads and merging costs more than it
+ * saves. */
+#define NG_INDEX_PARALLEL_MIN 2000
 
 /*
  * Opens the index at DB_PATH for writing, creating it (and its folder) if
@@ -82,6 +91,12 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
  * Work is committed every RUN->batch stories and at the end, together with
  * what the index records of each file (filestate.h), so that a run killed at
  * any moment leaves an index that opens, and the next run finishes the job.
+ *
+ * A first build (RUN->jobs) spreads the new files over threads, each writing
+ * its own partial index beside DB_PATH (".part1", ...), and merges them into
+ * a compact copy (".merge") that is swapped in atomically, as
+ * ng_index_compact() does; a run stopped before the swap leaves the index as
+ * it was, and the next run does the rest.
  *
  * Returns NG_OK (COUNTS tells what was done, skipped, or could not be read),
  * NG_INTERRUPTED when RUN->stop was set, or an index error with the message

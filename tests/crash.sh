@@ -1,17 +1,20 @@
 # Crash safety: kill the indexer with SIGKILL at random moments, during a
-# first build and during an update of changed, new and deleted stories;
-# each time the index must open, and after one more run it must hold
-# exactly the paragraphs of a clean build.
+# first build (every other round over three threads, whose partial indexes
+# are merged and swapped in) and during an update of changed, new and
+# deleted stories; each time the index must open, and after one more run it
+# must hold exactly the paragraphs of a clean build.
 . "$(dirname "$0")/lib.sh"
 
 rounds=${NEWSGREP_CRASH_ROUNDS:-10}
-plan $((rounds * 4 + 4))
+plan $((rounds * 4 + 5))
 
 make_stories "$T/orig" 8
 count=$(find "$T/orig" -name '*.txt' | wc -l)
 
-# Small batches, so that a kill lands between commits as well as inside.
-index() { "$NG" --db "$1" index -q --batch 20 "$T/news"; }
+# Small batches, so that a kill lands between commits as well as inside;
+# JOBS threads for a first build.
+JOBS=1
+index() { "$NG" --db "$1" index -q --batch 20 --jobs "$JOBS" "$T/news"; }
 
 # The same changes every time: some stories edited, some deleted, some new.
 modify() {
@@ -37,6 +40,11 @@ index "$T/ref2"
 "$NG_DUMP" "$T/ref2" > "$T/ref2.dump"
 check "clean builds of $count stories take ${build}s" \
     test -s "$T/ref.dump" -a -s "$T/ref2.dump"
+fresh_tree
+JOBS=3 index "$T/par"
+"$NG_DUMP" "$T/par" > "$T/par.dump"
+check "a build over three threads holds the same paragraphs, and no part is left" \
+    sh -c "cmp -s '$T/ref.dump' '$T/par.dump' && ! ls -d '$T'/par.part* '$T'/par.merge 2>/dev/null"
 
 # kill_during DB: starts an index run on DB and kills it after a random part
 # of a clean build's time; prints the delay.
@@ -87,12 +95,14 @@ for round in $(seq 1 "$rounds"); do
     # During a first build.
     fresh_tree
     rm -rf "$T/db"
+    JOBS=$((round % 2 ? 3 : 1))
     delay=$(kill_during "$T/db")
     if [ $((round % 2)) -eq 0 ]; then
         # A second crash, during the run that recovers from the first.
         delay="$delay, then $(kill_during "$T/db")"
     fi
-    check "build killed after ${delay}s: the index opens" opens "$T/db"
+    check "build ($JOBS threads) killed after ${delay}s: the index opens" \
+        opens "$T/db"
     check "build killed after ${delay}s: the next run matches a clean build" \
         converges "$T/db" "$T/ref.dump"
 

@@ -242,7 +242,7 @@ static void test_interrupted_run_keeps_its_work(void **state)
 {
     fixture_t *f = *state;
     volatile sig_atomic_t stop = 1;
-    ng_index_run_t run = { NULL, NULL, NULL, NULL, &stop, 1 };
+    ng_index_run_t run = { NULL, NULL, NULL, NULL, &stop, 1, 0 };
     /* Stopped before the first story: nothing indexed, nothing lost. */
     ng_index_counts_t c = update(f, 1, &run, NG_INTERRUPTED);
     assert_int_equal(c.added, 0);

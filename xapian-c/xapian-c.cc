@@ -350,6 +350,29 @@ xc_status_t xc_db_compact(xc_db_t *db, const char *dest)
     return XC_OK;
 }
 
+xc_status_t xc_merge(const char *const *sources, size_t n_sources,
+                     const char *dest, char **error)
+{
+    if (error)
+        *error = NULL;
+    if (!sources || n_sources == 0 || !dest) {
+        set_error_out(error, "no indexes to merge, or no folder to merge into");
+        return XC_INVALID;
+    }
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n_sources; i++)
+            all.add_database(Xapian::Database(sources[i]));
+        all.compact(dest);
+    } catch (...) {
+        std::string msg;
+        xc_status_t status = status_from_exception(&msg);
+        set_error_out(error, msg.c_str());
+        return status;
+    }
+    return XC_OK;
+}
+
 xc_status_t xc_db_reopen(xc_db_t *db)
 {
     if (!db)

@@ -82,6 +82,17 @@ const char *xc_db_error(const xc_db_t *db);
  */
 xc_status_t xc_db_compact(xc_db_t *db, const char *dest);
 
+/*
+ * Merges the N_SOURCES indexes at SOURCES (folders) into a new compact index
+ * in the new folder DEST (Xapian's compaction of their union; document ids
+ * are renumbered, the sources' in turn; metadata keys found in several keep
+ * the first source's value).  The sources are not changed.  Returns XC_OK,
+ * or an error status with the message in *ERROR (caller frees) when ERROR
+ * is not NULL.
+ */
+xc_status_t xc_merge(const char *const *sources, size_t n_sources,
+                     const char *dest, char **error);
+
 /* Makes a read-only DB see the latest committed revision.  Returns XC_OK, or
  * an error status. */
 xc_status_t xc_db_reopen(xc_db_t *db);

@@ -329,6 +329,43 @@ static void test_second_writer_is_locked(void **state)
     ng_index_close(second);
 }
 
+/* A first build over three threads: the same stories as one thread's, no
+ * partial index left beside it, and the index updates as any other. */
+static void test_build_over_threads(void **state)
+{
+    fixture_t *f = *state;
+    free(tu_write_file(f->news, "sub/d.txt", "Delta\n\nDingo paragraph.\n"));
+    free(tu_write_file(f->news, "e.txt", "Echo\n\nEmu one.\n\nEmu two.\n"));
+    ng_index_run_t run = { .jobs = 3 };
+    ng_index_counts_t c = update(f, 1, &run, NG_OK);
+    assert_counts(c, 5, 0, 0, 0, 0);
+    assert_int_equal(c.paragraphs, 7);
+    assert_int_equal(doc_count(f), 7);
+    assert_int_equal(story_paragraphs(f, "news/e"), 2);
+    assert_int_equal(hits(f, "aardvark"), 2);
+    assert_int_equal(hits(f, "dingo"), 1);
+    char *part = NULL;
+    struct stat sb;
+    for (int i = 1; i <= 3; i++) {
+        assert_true(asprintf(&part, "%s.part%d", f->db, i) > 0);
+        assert_int_not_equal(stat(part, &sb), 0);
+        free(part);
+    }
+    assert_true(asprintf(&part, "%s.merge", f->db) > 0);
+    assert_int_not_equal(stat(part, &sb), 0);
+    free(part);
+
+    /* Its records came through the merge: nothing is read again. */
+    c = update(f, 0, &run, NG_OK);
+    assert_counts(c, 0, 0, 0, 5, 0);
+    /* Threads are for first builds only; updates are as before. */
+    free(tu_write_file(f->news, "b.txt", "Bravo\n\nBuffalo now.\n"));
+    c = update(f, 0, &run, NG_OK);
+    assert_counts(c, 0, 1, 0, 4, 0);
+    assert_int_equal(hits(f, "bison"), 0);
+    assert_int_equal(hits(f, "buffalo"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +383,7 @@ int main(void)
         T(test_single_file_given),
         T(test_update_named_files_only),
         T(test_second_writer_is_locked),
+        T(test_build_over_threads),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,15 +10,11 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 #include <utf8proc.h>
 #include <zlib.h>
 
 #include "formats.h"
+#include "xmllib.h"
 #include "text.h"
 
 /*
@@ -1453,9 +1449,9 @@ static ng_status_t prepare_markup(reader_t *r, const char *data, size_t len,
             && strncmp(name, "utf32", 5) && strncmp(name, "ucs", 3)
             && strcmp(name, "unicode") != 0) {
             xmlCharEncodingHandlerPtr handler =
-                xmlFindCharEncodingHandler(name);
+                ng_xml.xmlFindCharEncodingHandler(name);
             if (handler) {
-                xmlCharEncCloseFunc(handler);
+                ng_xml.xmlCharEncCloseFunc(handler);
                 m->data = data;
                 m->len = len;
                 memcpy(m->encoding, name, sizeof m->encoding);
@@ -1818,7 +1814,7 @@ static ng_status_t html_fragment(const char *s, size_t n, text_t *t)
         return NG_OK;
     if (n > INT_MAX)
         return text_append(t, s, n);
-    doc = htmlReadMemory(s, (int)n, NULL, "UTF-8",
+    doc = ng_xml.htmlReadMemory(s, (int)n, NULL, "UTF-8",
                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR
                          | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
                          | HTML_PARSE_IGNORE_ENC);
@@ -1829,7 +1825,7 @@ static ng_status_t html_fragment(const char *s, size_t n, text_t *t)
     t->blank_breaks = 1;
     st = element_text((xmlNodePtr)doc, t, SKIP_FULL);
     t->blank_breaks = blank_breaks;
-    xmlFreeDoc(doc);
+    ng_xml.xmlFreeDoc(doc);
     return st;
 }
 
@@ -2050,7 +2046,7 @@ static void strip_site_name(char *title, const char *site)
 static ng_status_t page_story(reader_t *r, htmlDocPtr doc, ng_story_t *story)
 {
     page_meta_t meta;
-    xmlNodePtr root = xmlDocGetRootElement(doc), body = NULL, container;
+    xmlNodePtr root = ng_xml.xmlDocGetRootElement(doc), body = NULL, container;
     xmlNodePtr h1 = NULL;
     const char *time_value = NULL, *source;
     text_t t = { 0 };
@@ -2175,19 +2171,19 @@ static ng_status_t read_html(reader_t *r, const char *data, size_t len,
         free(m.owned);
         return bad_input(error, "too large for the html parser");
     }
-    ctxt = htmlNewParserCtxt();
+    ctxt = ng_xml.htmlNewParserCtxt();
     if (!ctxt) {
         free(m.owned);
         return NG_NO_MEMORY;
     }
-    doc = htmlCtxtReadMemory(ctxt, m.data, (int)m.len, NULL, m.encoding,
+    doc = ng_xml.htmlCtxtReadMemory(ctxt, m.data, (int)m.len, NULL, m.encoding,
                              HTML_PARSE_RECOVER | HTML_PARSE_NOERROR
                              | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
                              | m.extra_options);
     /* libxml2 reports a text node over its 10 MB limit as if memory had run
      * out, and stops there. */
     stopped = ctxt->errNo == XML_ERR_NO_MEMORY;
-    htmlFreeParserCtxt(ctxt);
+    ng_xml.htmlFreeParserCtxt(ctxt);
     free(m.owned);
     if (!doc)
         return stopped ? NG_NO_MEMORY
@@ -2198,11 +2194,11 @@ static ng_status_t read_html(reader_t *r, const char *data, size_t len,
                  "rest of the page is left out");
     story = calloc(1, sizeof *story);
     if (!story) {
-        xmlFreeDoc(doc);
+        ng_xml.xmlFreeDoc(doc);
         return NG_NO_MEMORY;
     }
     st = page_story(r, doc, story);
-    xmlFreeDoc(doc);
+    ng_xml.xmlFreeDoc(doc);
     if (st == NG_OK && !story->title[0] && story->n_paragraphs == 0)
         st = bad_input(error, "no text in html page");
     if (st == NG_OK)
@@ -2568,25 +2564,25 @@ static ng_status_t read_feed(reader_t *r, const char *data, size_t len,
         free(m.owned);
         return bad_input(error, "too large for the xml parser");
     }
-    ctxt = xmlNewParserCtxt();
+    ctxt = ng_xml.xmlNewParserCtxt();
     if (!ctxt) {
         free(m.owned);
         return NG_NO_MEMORY;
     }
     /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD: entities stay unexpanded
      * and nothing is loaded from outside. */
-    doc = xmlCtxtReadMemory(ctxt, m.data, (int)m.len, NULL, m.encoding,
+    doc = ng_xml.xmlCtxtReadMemory(ctxt, m.data, (int)m.len, NULL, m.encoding,
                             XML_PARSE_RECOVER | XML_PARSE_NONET
                             | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
                             | XML_PARSE_NOCDATA | m.extra_options);
     well_formed = ctxt->wellFormed;
     stopped = ctxt->errNo == XML_ERR_NO_MEMORY;
-    xmlFreeParserCtxt(ctxt);
+    ng_xml.xmlFreeParserCtxt(ctxt);
     free(m.owned);
-    root = doc ? xmlDocGetRootElement(doc) : NULL;
+    root = doc ? ng_xml.xmlDocGetRootElement(doc) : NULL;
     if (!root || !(is_element(root, "rss") || is_element(root, "feed")
                    || is_element(root, "rdf"))) {
-        xmlFreeDoc(doc);
+        ng_xml.xmlFreeDoc(doc);
         return bad_input(error, "malformed xml: no feed could be read");
     }
     if (!well_formed)
@@ -2607,7 +2603,7 @@ static ng_status_t read_feed(reader_t *r, const char *data, size_t len,
                     st = read_item(r, i, ++number, atom);
         }
     }
-    xmlFreeDoc(doc);
+    ng_xml.xmlFreeDoc(doc);
     if (st == NG_OK && number == 0)
         warnf(r, "feed has no items");
     return st;
@@ -3000,6 +2996,29 @@ const char *ng_format_name(ng_format_t format)
     return "unknown";
 }
 
+/* Reads an HTML page or a feed with libxml2, loaded now if it was not,
+ * and quiet: what its parser says is no use to a reader of news. */
+static ng_status_t read_markup(reader_t *r, ng_format_t format,
+                               const char *data, size_t len, int transcoded,
+                               char **error)
+{
+    const char *why = NULL;
+    if (ng_xmllib_load(&why) != NG_OK)
+        return bad_input(error, why);
+    xmlGenericErrorFunc old_generic = *ng_xml.genericError();
+    void *old_generic_ctx = *ng_xml.genericErrorContext();
+    xmlStructuredErrorFunc old_structured = *ng_xml.structuredError();
+    void *old_structured_ctx = *ng_xml.structuredErrorContext();
+    ng_xml.xmlSetGenericErrorFunc(NULL, ignore_error);
+    ng_xml.xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+    ng_status_t st = format == NG_FORMAT_HTML
+        ? read_html(r, data, len, transcoded, error)
+        : read_feed(r, data, len, transcoded, error);
+    ng_xml.xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    ng_xml.xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    return st;
+}
+
 ng_status_t ng_formats_read(const char *data, size_t len, time_t mtime,
                             ng_formats_story_fn fn, void *ctx,
                             ng_formats_warn_fn warn, void *warn_ctx,
@@ -3085,31 +3104,19 @@ ng_status_t ng_formats_read(const char *data, size_t len, time_t mtime,
     if (trailing)
         warnf(&r, "data after the gzip stream is left out");
 
-    xmlInitParser();
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_generic_ctx = xmlGenericErrorContext;
-    xmlStructuredErrorFunc old_structured = xmlStructuredError;
-    void *old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, ignore_error);
-    xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
-
     switch (format) {
     case NG_FORMAT_TEXT:
         st = read_text(&r, data, len, error);
         break;
     case NG_FORMAT_HTML:
-        st = read_html(&r, data, len, transcoded, error);
-        break;
     case NG_FORMAT_FEED:
-        st = read_feed(&r, data, len, transcoded, error);
+        st = read_markup(&r, format, data, len, transcoded, error);
         break;
     case NG_FORMAT_JSONL:
         st = read_jsonl(&r, data, len);
         break;
     }
 
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
     id_set_free(&r.ids);
     free(owned);
     if (st != NG_BAD_INPUT && error && *error) {
@@ -3121,10 +3128,13 @@ ng_status_t ng_formats_read(const char *data, size_t len, time_t mtime,
 
 void ng_formats_cleanup(void)
 {
-    xmlCleanupParser();
+    if (ng_xmllib_loaded())
+        ng_xml.xmlCleanupParser();
 }
 
 void ng_formats_init(void)
 {
-    xmlInitParser();
+    /* A library that cannot be loaded is reported by the first page or
+     * feed that needs it. */
+    ng_xmllib_load(NULL);
 }

@@ -954,7 +954,10 @@ static unsigned build_jobs(const update_t *u, size_t n_new)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         if (n_new < NG_INDEX_PARALLEL_MIN || cores < 2)
             return 1;
-        jobs = cores > 8 ? 8 : (unsigned)cores;
+        /* Each writer holds up to a batch of changes in memory (about
+         * 50 MB for 1,000 news stories); four keep a build under 300 MB. */
+        jobs = cores > NG_INDEX_MAX_AUTO_JOBS ? NG_INDEX_MAX_AUTO_JOBS
+                                              : (unsigned)cores;
     }
     return jobs > n_new ? (unsigned)n_new : jobs;
 }

@@ -57,6 +57,9 @@ typedef struct {
  * saves. */
 #define NG_INDEX_PARALLEL_MIN 2000
 
+/* At most this many threads when the cores decide (RUN->jobs 0). */
+#define NG_INDEX_MAX_AUTO_JOBS 4
+
 /*
  * Opens the index at DB_PATH for writing, creating it (and its folder) if
  * missing.  LANGUAGE names the stemmer for a new index; NULL means the

@@ -216,30 +216,68 @@ static void try_clear(try_t *t)
     memset(t, 0, sizeof *t);
 }
 
-/* How many paragraphs of STORY match T's query, exactly, into *OUT. */
-static ng_status_t count_in_story(ng_searcher_t *s, try_t *t,
-                                  const char *story, unsigned *out,
-                                  char **error)
+/* A story of the hits whose other matching paragraphs are to be counted:
+ * its id, how many of its paragraphs are shown, and the last shown. */
+typedef struct {
+    const char *story;
+    size_t shown;
+    ng_hit_t *last;
+} limited_t;
+
+/*
+ * Counts, in one search, how many paragraphs of each of the N stories of
+ * LIMITED match T's query: the query filtered to those stories, collapsed
+ * on the story so that each comes once with the count of the others, and
+ * run to the end, which is short, since it holds only their paragraphs.
+ * Sets each one's last shown hit's MORE.
+ */
+static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
+                                    limited_t *limited, size_t n,
+                                    char **error)
 {
-    char *term = ng_terms_id_term(NG_PREFIX_STORY, story, "");
-    if (!term)
-        return NG_NO_MEMORY;
-    xc_query_t *only = xc_query_new_term(term, strlen(term));
-    free(term);
-    xc_query_t *q = only ? xc_query_combine(XC_OP_FILTER, t->query, only)
-                         : NULL;
-    xc_query_free(only);
+    xc_query_t *stories = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *term = ng_terms_id_term(NG_PREFIX_STORY, limited[i].story, "");
+        xc_query_t *one = term ? xc_query_new_term(term, strlen(term)) : NULL;
+        free(term);
+        xc_query_t *both = one && stories ? xc_query_or(stories, one) : one;
+        if (both != one)
+            xc_query_free(one);
+        xc_query_free(stories == both ? NULL : stories);
+        stories = both;
+        if (!stories)
+            return NG_NO_MEMORY;
+    }
+    xc_query_t *q = xc_query_combine(XC_OP_FILTER, t->query, stories);
+    xc_query_free(stories);
     if (!q)
         return NG_NO_MEMORY;
     xc_search_options_t so;
     xc_search_options_init(&so);
     so.check_at_least = INT_MAX;
+    so.collapse_slot = NG_SLOT_STORY;
+    so.collapse_max = 1;
     xc_mset_t *mset = NULL;
-    xc_status_t rc = xc_db_search(s->db, q, 0, 0, &so, &mset);
+    xc_status_t rc = xc_db_search(s->db, q, 0, (unsigned)n, &so, &mset);
     xc_query_free(q);
     if (rc != XC_OK)
         return db_error(s, rc, error);
-    *out = xc_mset_matches_estimated(mset);
+    for (size_t i = 0; i < xc_mset_size(mset); i++) {
+        const char *story;
+        size_t len;
+        rc = xc_mset_value(mset, i, NG_SLOT_STORY, &story, &len);
+        if (rc != XC_OK) {
+            xc_mset_free(mset);
+            return db_error(s, rc, error);
+        }
+        unsigned all = 1 + xc_mset_collapse_count(mset, i);
+        for (size_t j = 0; j < n; j++)
+            if (strlen(limited[j].story) == len &&
+                memcmp(limited[j].story, story, len) == 0)
+                limited[j].last->more =
+                    all > limited[j].shown ? all - (unsigned)limited[j].shown
+                                           : 0;
+    }
     xc_mset_free(mset);
     return NG_OK;
 }
@@ -279,26 +317,25 @@ static ng_status_t count_held_back(ng_searcher_t *s, try_t *t,
                                    const ng_search_options_t *options,
                                    ng_results_t *results, char **error)
 {
+    limited_t *limited = calloc(results->n_hits + 1, sizeof *limited);
+    size_t n = 0;
+    if (!limited)
+        return NG_NO_MEMORY;
     for (size_t i = 0; i < results->n_hits;) {
         size_t shown = 1;
         while (i + shown < results->n_hits &&
                strcmp(results->hits[i + shown].story,
                       results->hits[i].story) == 0)
             shown++;
-        int limited = options->stories ||
-                      (options->per_story && shown >= options->per_story);
-        if (limited) {
-            unsigned all = 0;
-            ng_status_t st = count_in_story(s, t, results->hits[i].story,
-                                            &all, error);
-            if (st != NG_OK)
-                return st;
-            results->hits[i + shown - 1].more =
-                all > shown ? all - (unsigned)shown : 0;
-        }
+        if (options->stories ||
+            (options->per_story && shown >= options->per_story))
+            limited[n++] = (limited_t){ results->hits[i].story, shown,
+                                        &results->hits[i + shown - 1] };
         i += shown;
     }
-    return NG_OK;
+    ng_status_t st = n ? count_in_stories(s, t, limited, n, error) : NG_OK;
+    free(limited);
+    return st;
 }
 
 /* ORs into T's query the synonyms that SYN has for words of QUERY_TEXT. */

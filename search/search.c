@@ -283,7 +283,9 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
 }
 
 /* Moves the paragraphs of each story to follow its first (best) one,
- * keeping the order of stories and, within a story, of paragraphs. */
+ * keeping the order of stories and, within a story, of paragraphs; but a
+ * paragraph that lacks some of a short query's words is not pulled above
+ * another story's paragraph that has them all. */
 static ng_status_t group_by_story(ng_results_t *results)
 {
     size_t n = results->n_hits;
@@ -300,6 +302,7 @@ static ng_status_t group_by_story(ng_results_t *results)
             continue;
         for (size_t j = i; j < n; j++)
             if (!taken[j] &&
+                results->hits[j].all_words == results->hits[i].all_words &&
                 strcmp(results->hits[j].story, results->hits[i].story) == 0) {
                 sorted[k++] = results->hits[j];
                 taken[j] = 1;
@@ -321,17 +324,24 @@ static ng_status_t count_held_back(ng_searcher_t *s, try_t *t,
     size_t n = 0;
     if (!limited)
         return NG_NO_MEMORY;
-    for (size_t i = 0; i < results->n_hits;) {
-        size_t shown = 1;
-        while (i + shown < results->n_hits &&
-               strcmp(results->hits[i + shown].story,
-                      results->hits[i].story) == 0)
-            shown++;
+    for (size_t i = 0; i < results->n_hits; i++) {
+        const char *story = results->hits[i].story;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(results->hits[j].story, story) == 0;
+        if (seen)
+            continue;
+        /* A story's paragraphs may stand in two places (group_by_story()):
+         * count them all, and tell of the rest after the last. */
+        size_t shown = 0, last = i;
+        for (size_t j = i; j < results->n_hits; j++)
+            if (strcmp(results->hits[j].story, story) == 0) {
+                shown++;
+                last = j;
+            }
         if (options->stories ||
             (options->per_story && shown >= options->per_story))
-            limited[n++] = (limited_t){ results->hits[i].story, shown,
-                                        &results->hits[i + shown - 1] };
-        i += shown;
+            limited[n++] = (limited_t){ story, shown, &results->hits[last] };
     }
     ng_status_t st = n ? count_in_stories(s, t, limited, n, error) : NG_OK;
     free(limited);
@@ -539,8 +549,10 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
         results->n_hits = i + 1;
         hit->score = xc_mset_weight(t->mset, i);
         /* The bonus of query.h's first tier orders, it is not evidence. */
-        if (hit->score >= NG_QUERY_ALL_WORDS_BONUS)
+        if (hit->score >= NG_QUERY_ALL_WORDS_BONUS) {
             hit->score -= NG_QUERY_ALL_WORDS_BONUS;
+            hit->all_words = 1;
+        }
         st = read_hit(hit, data, len, error);
         if (st == NG_OK && !options->plain)
             st = ng_highlight(s->stemmer, hit->text, strlen(hit->text), "",

@@ -34,6 +34,8 @@ typedef struct {
     size_t n_title_spans;
     unsigned more;        /* the story's other matching paragraphs that
                              are not among the hits */
+    int all_words;        /* it holds every word of a short query (query.h's
+                             first tier) */
     ng_context_t *before; /* with CONTEXT, the paragraphs before this one, */
     size_t n_before;      /* in order, as many as the story has */
     ng_context_t *after;  /* and after it */
@@ -103,7 +105,8 @@ ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
  * Searches for QUERY as OPTIONS say.  A search that meets an index changed
  * by a concurrent writer reopens it and tries again.  Hits are ordered best
  * first, except that the paragraphs of one story follow the story's best
- * one.  With HELD_BACK, a hit's MORE counts the story's other matching
+ * one when they are as good evidence: of a short query's words, they hold
+ * all when it does (ALL_WORDS).  With HELD_BACK, a hit's MORE counts the story's other matching
  * paragraphs that are not shown, when a limit (PER_STORY, or STORIES) held
  * them back.
  *

@@ -362,6 +362,27 @@ static void test_all_words_first(void **state)
     tu_run_free(&r);
 }
 
+/* A story's paragraph that lacks a word of a short query is not pulled up
+ * beside its best one, above another story's paragraph that has them all. */
+static void test_grouping_keeps_all_words_first(void **state)
+{
+    fixture_t *f = *state;
+    free(tu_write_file(f->corpus, "talks.txt",
+                       "Talks Resume\n\nThe talks were rare, and short.\n"));
+    tu_run_t r = run(f, "index", "-q", NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = run(f, "--json", "rare", "talks", NULL);
+    assert_int_equal(r.status, 0);
+    char *order = stories_of(r.out);
+    /* Both stories' paragraphs with both words, then the rest. */
+    if (strncmp(order, "geneva wire/talks ", 18) != 0 &&
+        strncmp(order, "wire/talks geneva ", 18) != 0)
+        fail_msg("order: %s", order);
+    free(order);
+    tu_run_free(&r);
+}
+
 static void test_ranking_does_not_depend_on_n(void **state)
 {
     fixture_t *f = *state;
@@ -461,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_batch_trec_run, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_synonyms_and_suggestions, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_all_words_first, setup_indexed, teardown),
+        cmocka_unit_test_setup_teardown(test_grouping_keeps_all_words_first, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_does_not_depend_on_n, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_compact_keeps_every_answer, setup_indexed, teardown),
     };

@@ -327,6 +327,14 @@ static size_t plain_words(const char *normal)
     return p.only_words ? p.words : 0;
 }
 
+int ng_query_is_plain(const char *text)
+{
+    char *normal = ng_query_normalize(text);
+    int plain = normal && plain_words(normal) > 0;
+    free(normal);
+    return plain;
+}
+
 /* Replaces *QUERY by OP(*QUERY, EXTRA) and frees EXTRA.  Returns NG_OK or
  * NG_NO_MEMORY, leaving *QUERY as it was. */
 static ng_status_t join(xc_op_t op, xc_query_t **query, xc_query_t *extra)

@@ -23,6 +23,11 @@
  */
 char *ng_query_normalize(const char *text);
 
+/* Non-zero if TEXT is only words, with nothing else between them than
+ * white space: no operators, quotes, fields or excluded words.  0 also when
+ * memory ran out. */
+int ng_query_is_plain(const char *text);
+
 /* The share of a query's weight that its words earn again in a headline. */
 #define NG_QUERY_TITLE_WEIGHT 0.25
 /* Queries of plain words up to this long rank paragraphs with all of them

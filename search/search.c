@@ -477,9 +477,12 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
                                     &t->query, error);
     if (st != NG_OK)
         return st;
-    /* Synonyms widen a search; sorted by date, every word must match as
-     * typed, and a synonym standing in for one would loosen that. */
-    if (options->synonyms && options->sort == NG_SORT_RELEVANCE)
+    /* Synonyms widen a search of plain words.  Sorted by date, every word
+     * must match as typed, and a synonym standing in for one would loosen
+     * that; and ORed into a query with fields or excluded words, they
+     * would match past its filters. */
+    if (options->synonyms && options->sort == NG_SORT_RELEVANCE &&
+        ng_query_is_plain(query_text))
         st = add_synonyms(s, t, options->synonyms, query_text, error);
     return st;
 }

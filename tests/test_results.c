@@ -338,6 +338,14 @@ static void test_synonyms_and_suggestions(void **state)
     r = run(f, "--no-synonyms", "duty", NULL);
     assert_int_equal(r.status, 1);
     tu_run_free(&r);
+    /* Synonyms are for plain words: a field or an excluded word is never
+     * matched past (the tariffs story is from 1987). */
+    r = run(f, "duty", "date:2025", NULL);
+    assert_int_equal(r.status, 1);
+    tu_run_free(&r);
+    r = run(f, "duty -steel", NULL);
+    assert_int_equal(r.status, 1);
+    tu_run_free(&r);
 
     r = run(f, "neodymiun", NULL);
     assert_non_null(strstr(r.err, "did you mean 'neodymium'?"));

@@ -503,8 +503,12 @@ static ng_search_options_t search_options(const cli_options_t *opts)
      * -n says otherwise. */
     if ((opts->files_only || opts->count) && !opts->max_hits_given)
         so.max_hits = 0;
-    if (opts->count)
+    /* A count is of every matching paragraph (or story), however many of
+     * a story would be shown. */
+    if (opts->count) {
         so.max_hits = 1;
+        so.per_story = 0;
+    }
     return so;
 }
 

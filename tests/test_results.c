@@ -183,6 +183,17 @@ static void test_paths_and_counts(void **state)
     r = run(f, "-c", "--json", "tariffs", NULL);
     assert_string_equal(r.out, "{\"count\":2}\n");
     tu_run_free(&r);
+    /* Every matching paragraph counts, not only those a story shows. */
+    free(tu_write_file(f->corpus, "zinc.txt", "Zinc Week\n\nZinc rose.\n\n"
+                       "Zinc fell.\n\nZinc held.\n"));
+    r = run(f, "index", "-q", NULL);
+    tu_run_free(&r);
+    r = run(f, "-c", "zinc", NULL);
+    assert_string_equal(r.out, "3\n");
+    tu_run_free(&r);
+    r = run(f, "-c", "--stories", "zinc", NULL);
+    assert_string_equal(r.out, "1\n");
+    tu_run_free(&r);
     /* None: 0, and the exit status says so, as grep -c. */
     r = run(f, "-c", "zeppelin", NULL);
     assert_int_equal(r.status, 1);

@@ -427,11 +427,10 @@ static void test_wildcard_with_database(void **state)
     assert_search(f->writer, "tari*", "doc one: tariffs hit markets");
 }
 
-/* Search for a query made by hand; returns the data of the hits like
- * search_data(), and frees Q. */
-static char *search_made(xc_db_t *db, xc_query_t *q)
+/* The data of the hits of Q on DB, joined by "|", best first (caller
+ * frees). */
+static char *hits_of(xc_db_t *db, const xc_query_t *q)
 {
-    assert_non_null(q);
     xc_mset_t *m = NULL;
     assert_int_equal(xc_db_search(db, q, 0, 10, NULL, &m), XC_OK);
     char *out = calloc(1, 1024);
@@ -440,11 +439,19 @@ static char *search_made(xc_db_t *db, xc_query_t *q)
         const char *data;
         size_t len;
         assert_int_equal(xc_mset_data(m, i, &data, &len), XC_OK);
-        if (i > 0)
+        if (i)
             strcat(out, "|");
         strncat(out, data, len);
     }
     xc_mset_free(m);
+    return out;
+}
+
+/* hits_of() for a query made by hand, which it frees. */
+static char *search_made(xc_db_t *db, xc_query_t *q)
+{
+    assert_non_null(q);
+    char *out = hits_of(db, q);
     xc_query_free(q);
     return out;
 }
@@ -906,25 +913,6 @@ static void test_term_list(void **state)
     assert_string_not_equal(xc_db_error(f->writer), "");
 }
 
-/* The data of the hits of Q on DB, joined by "|", best first (caller
- * frees). */
-static char *hits_of(xc_db_t *db, const xc_query_t *q)
-{
-    xc_mset_t *m = NULL;
-    assert_int_equal(xc_db_search(db, q, 0, 10, NULL, &m), XC_OK);
-    char *out = calloc(1, 1024);
-    assert_non_null(out);
-    for (size_t i = 0; i < xc_mset_size(m); i++) {
-        const char *data;
-        size_t len;
-        assert_int_equal(xc_mset_data(m, i, &data, &len), XC_OK);
-        if (i)
-            strcat(out, "|");
-        strncat(out, data, len);
-    }
-    xc_mset_free(m);
-    return out;
-}
 
 static void test_queries_built_from_terms(void **state)
 {

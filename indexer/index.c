@@ -309,7 +309,9 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
         xc_doc_set_data(doc, data, strlen(data)) != XC_OK)
         goto done;
 
-    xc_status_t rc = xc_db_replace_doc(index->db, unique, doc);
+    /* add_story() has just deleted every paragraph of the story, so this
+     * one is new: adding it spares Xapian a look-up of its unique term. */
+    xc_status_t rc = xc_db_replace_doc(index->db, NULL, doc);
     st = rc == XC_OK ? NG_OK : db_failed(index, rc);
 done:
     if (st == NG_NO_MEMORY)

@@ -540,7 +540,8 @@ static ng_status_t check_operators_read(const char *normal,
 
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           xc_query_t **out, char **error)
+                           xc_query_t **out, xc_query_t **match,
+                           char **error)
 {
     static const char *const fields[][2] = {
         { "title", NG_PREFIX_TITLE },
@@ -571,6 +572,10 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     st = ng_status_from_xc(rc);
     if (st == NG_OK)
         st = check_operators_read(normal, *out, stemmer, error);
+    /* What follows adds weight, never a match: the headline's reading with
+     * AND_MAYBE, the tier and the phrase only where the words match. */
+    if (st == NG_OK && match && !(*match = xc_query_copy(*out)))
+        st = NG_NO_MEMORY;
     if (st == NG_OK)
         st = add_title_boost(db, normal, &options, out);
     if (st == NG_OK)
@@ -580,6 +585,10 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     if (st != NG_OK) {
         xc_query_free(*out);
         *out = NULL;
+        if (match) {
+            xc_query_free(*match);
+            *match = NULL;
+        }
     }
     free(normal);
     return st;

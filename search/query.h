@@ -47,6 +47,9 @@ int ng_query_is_plain(const char *text);
  * together as a phrase add their weight, and with OR and at most
  * NG_QUERY_TIER_WORDS words, paragraphs holding all of them gain
  * NG_QUERY_ALL_WORDS_BONUS.
+ * If MATCH is not NULL, *MATCH receives the query without those additions
+ * (free with xc_query_free()): it matches the same paragraphs, at less
+ * cost, for counting them.
  * Returns NG_OK, or NG_QUERY_ERROR with a one-line message in *ERROR
  * (caller frees) for a query that does not parse or that the QueryParser
  * would read as something else: no words at all, an unmatched quote or
@@ -55,6 +58,7 @@ int ng_query_is_plain(const char *text);
  */
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           xc_query_t **out, char **error);
+                           xc_query_t **out, xc_query_t **match,
+                           char **error);
 
 #endif

@@ -203,6 +203,7 @@ void ng_searcher_close(ng_searcher_t *searcher)
 /* What one try at a search holds; freed by try_clear(). */
 typedef struct {
     xc_query_t *query;
+    xc_query_t *match;      /* matches what QUERY does, ranks plainly */
     xc_mset_t *mset;
     const char **terms;
     size_t n_terms;
@@ -212,6 +213,7 @@ static void try_clear(try_t *t)
 {
     free(t->terms);
     xc_mset_free(t->mset);
+    xc_query_free(t->match);
     xc_query_free(t->query);
     memset(t, 0, sizeof *t);
 }
@@ -226,7 +228,8 @@ typedef struct {
 
 /*
  * Counts, in one search, how many paragraphs of each of the N stories of
- * LIMITED match T's query: the query filtered to those stories, collapsed
+ * LIMITED match T's query: its match query (which spares the terms that
+ * only rank) filtered to those stories, collapsed
  * on the story so that each comes once with the count of the others, and
  * run to the end, which is short, since it holds only their paragraphs.
  * Sets each one's last shown hit's MORE.
@@ -248,7 +251,8 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
         if (!stories)
             return NG_NO_MEMORY;
     }
-    xc_query_t *q = xc_query_combine(XC_OP_FILTER, t->query, stories);
+    xc_query_t *q = xc_query_combine(XC_OP_FILTER,
+                                     t->match ? t->match : t->query, stories);
     xc_query_free(stories);
     if (!q)
         return NG_NO_MEMORY;
@@ -361,11 +365,17 @@ static ng_status_t add_synonyms(ng_searcher_t *s, try_t *t,
     if (!extra)
         return NG_OK;
     xc_query_t *both = xc_query_or(t->query, extra);
+    xc_query_t *match = xc_query_or(t->match, extra);
     xc_query_free(extra);
-    if (!both)
+    if (!both || !match) {
+        xc_query_free(both);
+        xc_query_free(match);
         return NG_NO_MEMORY;
+    }
     xc_query_free(t->query);
+    xc_query_free(t->match);
     t->query = both;
+    t->match = match;
     return NG_OK;
 }
 
@@ -474,7 +484,7 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
         return ng_similar_query(s->db, options->like, &t->query, error);
     ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
                                     options->sort != NG_SORT_RELEVANCE,
-                                    &t->query, error);
+                                    &t->query, &t->match, error);
     if (st != NG_OK)
         return st;
     /* Synonyms widen a search of plain words.  Sorted by date, every word

@@ -90,16 +90,10 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The stories QUERY finds, by id, sorted and joined with spaces (caller
- * frees); fails the test if QUERY does not parse. */
-static char *found(fixture_t *f, const char *query)
+/* The stories that query Q matches, by id, sorted and joined with spaces
+ * (caller frees). */
+static char *stories_of(fixture_t *f, const xc_query_t *q)
 {
-    xc_query_t *q = NULL;
-    char *error = NULL;
-    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, 1, &q, &error);
-    if (st != NG_OK)
-        fail_msg("'%s' gave '%s': %s", query, ng_status_to_string(st),
-                 error ? error : "");
     xc_search_options_t so;
     xc_search_options_init(&so);
     so.collapse_slot = NG_SLOT_STORY;
@@ -126,8 +120,36 @@ static char *found(fixture_t *f, const char *query)
         strcat(out, id);
     }
     xc_mset_free(m);
+    return out;
+}
+
+/* The stories QUERY finds, its plain words joined with AND when
+ * DEFAULT_AND is set, as stories_of() gives them; fails the test if QUERY
+ * does not parse, or if the query that ng_query_parse() gives for counting
+ * matches other stories. */
+static char *found_with(fixture_t *f, const char *query, int default_and)
+{
+    xc_query_t *q = NULL, *match = NULL;
+    char *error = NULL;
+    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, default_and,
+                                    &q, &match, &error);
+    if (st != NG_OK)
+        fail_msg("'%s' gave '%s': %s", query, ng_status_to_string(st),
+                 error ? error : "");
+    char *out = stories_of(f, q);
+    char *matched = stories_of(f, match);
+    if (strcmp(out, matched) != 0)
+        fail_msg("'%s' found '%s', but its match query '%s'", query, out,
+                 matched);
+    free(matched);
+    xc_query_free(match);
     xc_query_free(q);
     return out;
+}
+
+static char *found(fixture_t *f, const char *query)
+{
+    return found_with(f, query, 1);
 }
 
 static void check_found(fixture_t *f, const char *query, const char *want)
@@ -143,7 +165,8 @@ static void check_refused(fixture_t *f, const char *query, const char *needle)
 {
     xc_query_t *q = NULL;
     char *error = NULL;
-    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, 1, &q, &error);
+    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, 1, &q, NULL,
+                                    &error);
     if (st != NG_QUERY_ERROR)
         fail_msg("'%s' gave '%s', expected a query error", query,
                  ng_status_to_string(st));
@@ -183,6 +206,31 @@ static void test_operators(void **state)
     check_found(f, "of and", "d f");
     check_found(f, "the of and", "d f");
     check_found(f, "\"The of and\"", "f");
+}
+
+/* Plain words joined with OR, as a search gives them, with the headline's
+ * reading, the all-words tier and the phrase added for ranking: found_with()
+ * checks each time that those additions match nothing more. */
+static void test_plain_words(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const cases[][2] = {
+        { "trade war", "a b c d e" },
+        { "tariffs steel", "a b c e f" },
+        { "chip makers", "c" },
+        { "rain north words", "d" },
+        { "tariff war memory", "a b c d e f" },
+        /* The headline adds weight to what the paragraph matches. */
+        { "markets", "" },
+        { "markets tariff", "a b c e f" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = found_with(f, cases[i][0], 0);
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("'%s' found '%s', expected '%s'", cases[i][0], got,
+                     cases[i][1]);
+        free(got);
+    }
 }
 
 static void test_title_field(void **state)
@@ -297,6 +345,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_operators),
+        T(test_plain_words),
         T(test_title_field),
         T(test_source_field),
         T(test_date_field),

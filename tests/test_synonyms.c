@@ -83,7 +83,7 @@ static char *search(fixture_t *f, const char *query)
     xc_query_t *q = NULL, *extra = expand(f, query);
     char *error = NULL;
     assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, &q,
-                                    &error), NG_OK);
+                                    NULL, &error), NG_OK);
     if (extra) {
         xc_query_t *both = xc_query_or(q, extra);
         assert_non_null(both);

@@ -1211,6 +1211,17 @@ xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms)
     }
 }
 
+xc_query_t *xc_query_copy(const xc_query_t *query)
+{
+    if (!query)
+        return NULL;
+    try {
+        return new xc_query_t(*query);
+    } catch (...) {
+        return NULL;
+    }
+}
+
 xc_query_t *xc_query_scale(const xc_query_t *query, double factor)
 {
     if (!query || !(factor >= 0))

@@ -392,6 +392,10 @@ xc_query_t *xc_query_new_term(const char *term, size_t len);
  */
 xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms);
 
+/* A copy of QUERY (Xapian shares the parts), to free on its own; NULL if
+ * QUERY is NULL or memory ran out. */
+xc_query_t *xc_query_copy(const xc_query_t *query);
+
 /*
  * A new query that matches what QUERY matches, with every weight multiplied
  * by FACTOR (Xapian's OP_SCALE_WEIGHT; FACTOR >= 0).  QUERY is not changed

@@ -34,11 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     text[size] = '\0';
-    xc_query_t *q = NULL;
+    xc_query_t *q = NULL, *match = NULL;
     char *error = NULL;
-    ng_status_t st = ng_query_parse(NULL, stemmer, text, size % 2, &q, &error);
+    ng_status_t st = ng_query_parse(NULL, stemmer, text, size % 2, &q, &match,
+                                    &error);
     if (st == NG_OK) {
-        if (!q)
+        if (!q || !match)
             broken("no query");
         for (size_t i = 0; i < xc_query_term_count(q); i++)
             if (!xc_query_term(q, i))
@@ -49,6 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (st != NG_NO_MEMORY) {
         broken("unexpected status");
     }
+    if (st != NG_OK && match)
+        broken("a match query left after a failure");
+    xc_query_free(match);
     xc_query_free(q);
     free(error);
     free(text);

@@ -223,6 +223,8 @@ static const char similar_usage_text[] =
     "      --json           one JSON object a line for each story\n"
     "      --color=WHEN     colour the output: auto (default), always, never\n"
     "      --db PATH        the index to use (see newsgrep --help)\n"
+    "      --timeout SECS   how long a cluster's shard may take (default 5)\n"
+    "      --allow-partial  answer without the shards that do not\n"
     "  -q, --quiet          no diagnostics but errors\n"
     "  -h, --help           show this help\n"
     "\n"

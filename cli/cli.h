@@ -40,6 +40,12 @@ typedef struct {
     const char *synonyms;     /* an extra synonyms file, or NULL */
     int no_synonyms;          /* --no-synonyms */
     unsigned context;         /* -C: paragraphs shown around each hit */
+    unsigned timeout;         /* --timeout: seconds a cluster's shard may
+                                 take to answer; 0: the default */
+    int allow_partial;        /* --allow-partial: answer without the shards
+                                 that do not */
+    const char *listen;       /* serve --listen: [HOST:]PORT */
+    int writable;             /* serve --writable */
     /* The config file's roots, indexed by "newsgrep index" without PATH
      * together with the remembered ones; borrowed from the config. */
     char *const *roots;
@@ -64,6 +70,11 @@ int cli_index(const char *db_path, const cli_options_t *opts,
  * ng_index_compact()), waiting for another writer with --wait.  Returns an
  * exit code. */
 int cli_compact(const char *db_path, const cli_options_t *opts);
+
+/* "newsgrep serve": serves the index at DB_PATH over Xapian's remote
+ * protocol by running xapian-tcpsrv in this process's place.  Returns an
+ * exit code only when it could not. */
+int cli_serve(const char *db_path, const cli_options_t *opts);
 
 /* Bytes the files of the index folder DIR take on disk; 0 if it cannot be
  * read. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cluster.h"
 #include "index.h"
 
 /* Set by SIGINT and SIGTERM; the update stops after the story at hand. */
@@ -107,7 +108,11 @@ static ng_index_t *open_for_writing(const char *db_path,
             usleep(200 * 1000);
             continue;
         }
-        if (st == NG_INDEX_LOCKED)
+        if (st == NG_INDEX_LOCKED && ng_cluster_is_cluster(db_path))
+            cli_complain("a shard of '%s' is written by another process "
+                         "(%s); use --wait to wait for it", db_path,
+                         error ? error : ng_status_to_string(st));
+        else if (st == NG_INDEX_LOCKED)
             cli_complain("index '%s' is locked by another process (lock "
                          "'%s/flintlock'); use --wait to wait for it",
                          db_path, db_path);
@@ -501,6 +506,11 @@ int cli_index(const char *db_path, const cli_options_t *opts,
 int cli_compact(const char *db_path, const cli_options_t *opts)
 {
     struct stat sb;
+    if (ng_cluster_is_cluster(db_path)) {
+        cli_complain("'%s' is a cluster: compact each shard where it lives "
+                     "(newsgrep compact --db SHARD)", db_path);
+        return EXIT_TROUBLE;
+    }
     if (stat(db_path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         cli_complain("no index at '%s' to compact", db_path);
         return EXIT_TROUBLE;

@@ -44,6 +44,7 @@ static const char usage_text[] =
     "   or: newsgrep stats [--db PATH]\n"
     "   or: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
     "   or: newsgrep compact [--db PATH] [--wait]\n"
+    "   or: newsgrep serve --listen [HOST:]PORT [--writable] [--db PATH]\n"
     "\n"
     "Searches news stories and prints the most relevant paragraphs, best\n"
     "first, with their headline, date, source and place in the story.\n"
@@ -55,11 +56,13 @@ static const char usage_text[] =
     "  stats    show what the index holds\n"
     "  similar  find stories like a story of the index\n"
     "  compact  rewrite the index in less space\n"
+    "  serve    serve the index to a cluster's other machines\n"
     "\n"
     "Options of every command:\n"
     "      --db PATH        the index to use (default: $NEWSGREP_DB, else\n"
     "                       the config file's db, else\n"
-    "                       $XDG_DATA_HOME/newsgrep/index)\n"
+    "                       $XDG_DATA_HOME/newsgrep/index); a file rather\n"
+    "                       than a folder is a cluster of shards\n"
     "  -h, --help           show this help, or with a command its own\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -103,6 +106,10 @@ static const char search_usage_text[] =
     "      --db PATH        the index to use (see newsgrep --help)\n"
     "      --language LANG  stemming language of a first index (default\n"
     "                       english)\n"
+    "      --timeout SECS   how long a cluster's remote shard may take to\n"
+    "                       connect and to answer (default 5)\n"
+    "      --allow-partial  answer from the shards that answer, naming the\n"
+    "                       others on stderr, rather than fail\n"
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -171,6 +178,30 @@ static const char compact_usage_text[] =
     "\n"
     "Exit status: 0 on success, 2 if the index cannot be compacted.\n";
 
+static const char serve_usage_text[] =
+    "usage: newsgrep serve --listen [HOST:]PORT [--writable] [--db PATH]\n"
+    "\n"
+    "Serves the index to the other machines of a cluster over Xapian's\n"
+    "remote protocol, by running Xapian's xapian-tcpsrv on it, until\n"
+    "stopped.  A cluster file names the served indexes as shards, one\n"
+    "'remote HOST:PORT' line each (and local ones as 'auto PATH').\n"
+    "\n"
+    "Options:\n"
+    "      --listen [HOST:]PORT\n"
+    "                       the address to listen on; HOST defaults to\n"
+    "                       127.0.0.1, this machine only\n"
+    "      --writable       let an indexer write through the server (a\n"
+    "                       missing index is created); searches still read\n"
+    "      --db PATH        the index folder to serve (see newsgrep --help)\n"
+    "      --language LANG  stemming language of a new index (default english)\n"
+    "  -q, --quiet          no messages but errors\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "The protocol has neither authentication nor encryption: listen beyond\n"
+    "loopback only on a network you trust.\n"
+    "\n"
+    "Exit status: 2 if the index or the server cannot be started.\n";
+
 static const char similar_usage_text[] =
     "usage: newsgrep similar [OPTIONS] PATH[:PARAGRAPH]\n"
     "\n"
@@ -192,6 +223,8 @@ static const char similar_usage_text[] =
     "      --json           one JSON object a line for each story\n"
     "      --color=WHEN     colour the output: auto (default), always, never\n"
     "      --db PATH        the index to use (see newsgrep --help)\n"
+    "      --timeout SECS   how long a cluster's shard may take (default 5)\n"
+    "      --allow-partial  answer without the shards that do not\n"
     "  -q, --quiet          no diagnostics but errors\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -200,7 +233,8 @@ static const char similar_usage_text[] =
 
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
-       OPT_NO_SYNONYMS, OPT_CONTEXT, OPT_JOBS };
+       OPT_NO_SYNONYMS, OPT_CONTEXT, OPT_JOBS, OPT_TIMEOUT, OPT_ALLOW_PARTIAL,
+       OPT_LISTEN, OPT_WRITABLE };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -221,6 +255,10 @@ static const struct option long_options[] = {
     { "no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS },
     { "context", required_argument, NULL, 'C' },
     { "jobs", required_argument, NULL, OPT_JOBS },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL },
+    { "listen", required_argument, NULL, OPT_LISTEN },
+    { "writable", no_argument, NULL, OPT_WRITABLE },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -241,7 +279,7 @@ static int parse_count(const char *option, const char *arg, unsigned *out)
 }
 
 typedef enum { CMD_SEARCH, CMD_INDEX, CMD_STATS, CMD_SIMILAR,
-               CMD_COMPACT } command_t;
+               CMD_COMPACT, CMD_SERVE } command_t;
 
 /*
  * Parses the options of ARGV into OPTS; NAMED tells whether CMD was named
@@ -257,6 +295,7 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
                        : cmd == CMD_STATS ? stats_usage_text
                        : cmd == CMD_SIMILAR ? similar_usage_text
                        : cmd == CMD_COMPACT ? compact_usage_text
+                       : cmd == CMD_SERVE ? serve_usage_text
                        : named ? search_usage_text : usage_text;
     int c;
     opterr = 0;
@@ -280,6 +319,13 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
             if (!parse_count("--jobs", optarg, &opts->jobs))
                 return EXIT_TROUBLE;
             break;
+        case OPT_TIMEOUT:
+            if (!parse_count("--timeout", optarg, &opts->timeout))
+                return EXIT_TROUBLE;
+            break;
+        case OPT_ALLOW_PARTIAL: opts->allow_partial = 1; break;
+        case OPT_LISTEN: opts->listen = optarg; break;
+        case OPT_WRITABLE: opts->writable = 1; break;
         case 'C':
             /* 0 is allowed: no context, as grep -C 0. */
             if (strcmp(optarg, "0") != 0 &&
@@ -414,6 +460,24 @@ static int use_color(color_mode_t mode)
     return isatty(STDOUT_FILENO);
 }
 
+/* Reports that a shard failed a search, with MESSAGE naming it. */
+static void complain_shard(const char *label, const char *message,
+                           const cli_options_t *opts)
+{
+    cli_complain("%s%s%s", label, message, opts->allow_partial
+                                      ? ""
+                                      : " (--allow-partial answers from the "
+                                        "other shards)");
+}
+
+/* Tells of the shards left out of RESULTS, a partial answer. */
+static void report_missing(const ng_results_t *results, const char *label)
+{
+    for (size_t i = 0; i < results->n_missing; i++)
+        cli_complain("%spartial answer, without %s", label,
+                     results->missing[i]);
+}
+
 /* Opens the index at DB_PATH for searching; a first search where there is
  * no index yet builds one from the bundled stories.  Returns NULL after
  * complaining. */
@@ -422,15 +486,20 @@ static ng_searcher_t *open_searcher(const char *db_path,
 {
     ng_searcher_t *searcher = NULL;
     char *error = NULL;
-    ng_status_t st = ng_searcher_open(db_path, &searcher, &error);
+    ng_searcher_config_t config = { opts->timeout * 1000u,
+                                    opts->allow_partial };
+    ng_status_t st = ng_searcher_open_with(db_path, &config, &searcher,
+                                           &error);
     if (st == NG_NO_INDEX && no_index_yet(db_path)) {
         free(error);
         error = NULL;
         if (!build_first_index(db_path, opts))
             return NULL;
-        st = ng_searcher_open(db_path, &searcher, &error);
+        st = ng_searcher_open_with(db_path, &config, &searcher, &error);
     }
-    if (st == NG_NO_INDEX)
+    if (st == NG_SHARD_FAILED)
+        complain_shard("", error, opts);
+    else if (st == NG_NO_INDEX)
         cli_complain("no index at '%s': %s (build one with 'newsgrep index "
                      "PATH')", db_path, error);
     else if (st != NG_OK)
@@ -515,6 +584,7 @@ static ng_search_options_t search_options(const cli_options_t *opts)
 /* Runs QUERY and reports a failure; returns the status. */
 static ng_status_t search_or_complain(ng_searcher_t *searcher,
                                       const char *db_path, const char *query,
+                                      const cli_options_t *opts,
                                       const ng_search_options_t *so,
                                       const char *label, ng_results_t **out)
 {
@@ -523,7 +593,11 @@ static ng_status_t search_or_complain(ng_searcher_t *searcher,
     if (st == NG_QUERY_ERROR)
         cli_complain("%scannot understand the query '%s': %s", label, query,
                      error);
-    else if (st != NG_OK && st != NG_NO_MATCH)
+    else if (st == NG_SHARD_FAILED)
+        complain_shard(label, error, opts);
+    else if (st == NG_OK || st == NG_NO_MATCH)
+        report_missing(*out, label);
+    else
         cli_complain("%scannot search '%s': %s", label, db_path, error);
     free(error);
     return st;
@@ -625,7 +699,7 @@ static int run_batch(ng_searcher_t *searcher, const char *db_path,
         }
         *tab = '\0';
         ng_results_t *results = NULL;
-        st = search_or_complain(searcher, db_path, tab + 1, &so, label,
+        st = search_or_complain(searcher, db_path, tab + 1, opts, &so, label,
                                 &results);
         if (st != NG_OK && st != NG_NO_MATCH) {
             failed = 1;
@@ -798,8 +872,12 @@ static int run_similar(const char *db_path, const cli_options_t *opts,
     example_arg_clear(&arg);
     if (st == NG_BAD_ARGUMENT)
         cli_complain("%s", error ? error : ng_status_to_string(st));
+    else if (st == NG_SHARD_FAILED)
+        complain_shard("", error, opts);
     else if (st != NG_OK && st != NG_NO_MATCH)
         cli_complain("cannot search '%s': %s", db_path, error);
+    else
+        report_missing(results, "");
     free(error);
     if (st != NG_OK && st != NG_NO_MATCH)
         return EXIT_TROUBLE;
@@ -843,7 +921,7 @@ static int run_search(const char *db_path, const cli_options_t *opts,
     ng_search_options_t so = search_options(opts);
     so.synonyms = synonyms;
     ng_results_t *results = NULL;
-    ng_status_t st = search_or_complain(searcher, db_path, query, &so, "",
+    ng_status_t st = search_or_complain(searcher, db_path, query, opts, &so, "",
                                         &results);
     free(query);
     ng_searcher_close(searcher);
@@ -866,6 +944,7 @@ static const struct {
     { "stats", CMD_STATS },
     { "similar", CMD_SIMILAR },
     { "compact", CMD_COMPACT },
+    { "serve", CMD_SERVE },
 };
 
 /* Options that take their value in the next argument. */
@@ -876,7 +955,8 @@ static int takes_value(const char *arg)
            strcmp(arg, "--settle") == 0 || strcmp(arg, "--batch") == 0 ||
            strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0 ||
            strcmp(arg, "-C") == 0 || strcmp(arg, "--context") == 0 ||
-           strcmp(arg, "--jobs") == 0;
+           strcmp(arg, "--jobs") == 0 || strcmp(arg, "--timeout") == 0 ||
+           strcmp(arg, "--listen") == 0;
 }
 
 /*
@@ -964,6 +1044,15 @@ static int run_command(int argc, char **argv, const ng_config_t *cfg,
         break;
     case CMD_SIMILAR:
         rc = run_similar(db_path, &opts, args, n_args);
+        break;
+    case CMD_SERVE:
+        if (n_args > 0) {
+            cli_complain("serve takes no arguments (see newsgrep serve "
+                         "--help)");
+            rc = EXIT_TROUBLE;
+        } else {
+            rc = cli_serve(db_path, &opts);
+        }
         break;
     case CMD_COMPACT:
         if (n_args > 0) {

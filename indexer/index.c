@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "cluster.h"
 #include "filestate.h"
 #include "formats.h"
 #include "index.h"
@@ -28,7 +29,11 @@
 
 struct ng_index {
     char *path;                /* where it was opened */
-    xc_db_t *db;
+    xc_db_t *db;               /* the index, or a cluster's home shard */
+    ng_cluster_t *cluster;     /* when PATH is a cluster file, else NULL */
+    xc_db_t **shards;          /* a cluster's shards, in its order, the
+                                  first being DB; NULL for one index */
+    size_t n_shards;           /* 0 for one index */
     ng_stemmer_t *stemmer;
     char *error;
     ng_filestates_t *states;   /* what the index records of its files */
@@ -56,9 +61,155 @@ static ng_status_t db_failed(ng_index_t *index, xc_status_t rc)
     return ng_status_from_xc(rc);
 }
 
+static ng_status_t shard_failed(ng_index_t *index, size_t i, xc_status_t rc);
+
+/* Like db_failed() for a call on DB, the index or one of its shards. */
+static ng_status_t db_failed_on(ng_index_t *index, xc_db_t *db,
+                                xc_status_t rc)
+{
+    for (size_t i = 0; i < index->n_shards; i++)
+        if (index->shards[i] == db)
+            return shard_failed(index, i, rc);
+    return db_failed(index, rc);
+}
+
+/* Like db_failed() for shard I of a cluster: the message names it. */
+static ng_status_t shard_failed(ng_index_t *index, size_t i, xc_status_t rc)
+{
+    set_error(index, "shard '%s': %s", index->cluster->shards[i].name,
+              xc_db_error(index->shards[i]));
+    return ng_status_from_xc(rc);
+}
+
+/* The database that holds, or is to hold, the story ID. */
+static xc_db_t *story_db(const ng_index_t *index, const char *id)
+{
+    return index->n_shards > 1
+               ? index->shards[ng_cluster_route(id, index->n_shards)]
+               : index->db;
+}
+
 const char *ng_index_error(const ng_index_t *index)
 {
     return index && index->error ? index->error : "";
+}
+
+/* Opens the shards of INDEX's cluster for writing; INDEX->db is the
+ * first, the home of the records. */
+static ng_status_t open_shards(ng_index_t *index, char **error)
+{
+    ng_status_t st = ng_cluster_load(index->path, &index->cluster, error);
+    if (st != NG_OK)
+        return st;
+    index->n_shards = index->cluster->n_shards;
+    index->shards = calloc(index->n_shards, sizeof *index->shards);
+    if (!index->shards)
+        return NG_NO_MEMORY;
+    for (size_t i = 0; st == NG_OK && i < index->n_shards; i++)
+        st = ng_cluster_open_shard(index->cluster, i, XC_OPEN_CREATE_OR_OPEN,
+                                   NG_CLUSTER_WRITE_TIMEOUT_MS,
+                                   &index->shards[i], error);
+    index->db = index->shards[0];
+    return st;
+}
+
+/* Prefixes *ERROR with the name of shard I when INDEX is a cluster: a
+ * message about "the index" is then about that shard. */
+static void name_shard(const ng_index_t *index, size_t i, char **error)
+{
+    char *named = NULL;
+    if (!index->cluster || !error || !*error ||
+        asprintf(&named, "shard '%s': %s", index->cluster->shards[i].name,
+                 *error) < 0)
+        return;
+    free(*error);
+    *error = named;
+}
+
+/*
+ * Checks that shard DB was made by this version of newsgrep for LANGUAGE
+ * (NULL: whatever it was made for), or marks a new one so, and makes
+ * INDEX's stemmer when it has none.
+ */
+static ng_status_t prepare_shard(ng_index_t *index, xc_db_t *db,
+                                 const char *language, char **error)
+{
+    char *stored = NULL;
+    xc_status_t rc = xc_db_get_metadata(db, NG_META_LANGUAGE, &stored);
+    if (rc != XC_OK) {
+        if (error)
+            *error = strdup(xc_db_error(db));
+        return ng_status_from_xc(rc);
+    }
+    int is_new = stored[0] == '\0';
+    if (!is_new) {
+        char *schema = NULL;
+        rc = xc_db_get_metadata(db, NG_META_SCHEMA, &schema);
+        if (rc == XC_OK && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
+            if (error && asprintf(error, "the index was made by another "
+                                  "version of newsgrep (schema %s, not %s): "
+                                  "remove it to rebuild", schema,
+                                  NG_SCHEMA_VERSION) < 0)
+                *error = NULL;
+            free(schema);
+            free(stored);
+            return NG_INDEX_CORRUPT;
+        }
+        free(schema);
+    }
+    const char *want = language ? language
+                                : (is_new ? NG_DEFAULT_LANGUAGE : stored);
+    ng_status_t st = index->stemmer ? NG_OK
+                                    : ng_stemmer_new(want, &index->stemmer);
+    if (st == NG_OK && !is_new &&
+        strcmp(ng_stemmer_language(index->stemmer), stored) != 0) {
+        if (error && asprintf(error, "the index was built for %s, not %s: "
+                              "remove it to rebuild", stored,
+                              ng_stemmer_language(index->stemmer)) < 0)
+            *error = NULL;
+        st = NG_BAD_ARGUMENT;
+    } else if (st == NG_UNKNOWN_LANGUAGE && error) {
+        if (asprintf(error, "no stemmer for language '%s'", want) < 0)
+            *error = NULL;
+    }
+    free(stored);
+    if (st == NG_OK && is_new) {
+        rc = xc_db_set_metadata(db, NG_META_SCHEMA, NG_SCHEMA_VERSION);
+        if (rc == XC_OK)
+            rc = xc_db_set_metadata(db, NG_META_LANGUAGE,
+                                    ng_stemmer_language(index->stemmer));
+        if (rc != XC_OK) {
+            if (error)
+                *error = strdup(xc_db_error(db));
+            st = ng_status_from_xc(rc);
+        }
+    }
+    return st;
+}
+
+/* The language of the first shard of INDEX that has one, into *OUT
+ * (caller frees; NULL when none has). */
+static ng_status_t first_language(ng_index_t *index, char **out,
+                                  char **error)
+{
+    *out = NULL;
+    for (size_t i = 0; i < index->n_shards; i++) {
+        char *stored = NULL;
+        xc_status_t rc = xc_db_get_metadata(index->shards[i],
+                                            NG_META_LANGUAGE, &stored);
+        if (rc != XC_OK) {
+            if (error)
+                *error = strdup(xc_db_error(index->shards[i]));
+            name_shard(index, i, error);
+            return ng_status_from_xc(rc);
+        }
+        if (*stored) {
+            *out = stored;
+            return NG_OK;
+        }
+        free(stored);
+    }
+    return NG_OK;
 }
 
 ng_status_t ng_index_open(const char *db_path, const char *language,
@@ -69,64 +220,27 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
         free(index);
         return NG_NO_MEMORY;
     }
-    xc_status_t rc = xc_db_open(db_path, XC_OPEN_CREATE_OR_OPEN, &index->db,
-                                error);
-    if (rc != XC_OK) {
-        free(index->path);
-        free(index);
-        return ng_status_from_xc(rc);
-    }
-
-    char *stored = NULL;
-    rc = xc_db_get_metadata(index->db, NG_META_LANGUAGE, &stored);
-    if (rc != XC_OK) {
-        if (error)
-            *error = strdup(xc_db_error(index->db));
-        ng_index_close(index);
-        return ng_status_from_xc(rc);
-    }
-    int is_new = stored[0] == '\0';
-    if (!is_new) {
-        char *schema = NULL;
-        rc = xc_db_get_metadata(index->db, NG_META_SCHEMA, &schema);
-        if (rc == XC_OK && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
-            if (error && asprintf(error, "the index was made by another "
-                                  "version of newsgrep (schema %s, not %s): "
-                                  "remove it to rebuild", schema,
-                                  NG_SCHEMA_VERSION) < 0)
-                *error = NULL;
-            free(schema);
-            free(stored);
-            ng_index_close(index);
-            return NG_INDEX_CORRUPT;
+    ng_status_t st = NG_OK;
+    char *cluster_language = NULL;
+    if (ng_cluster_is_cluster(db_path)) {
+        st = open_shards(index, error);
+        /* Every shard takes the language of the first that has one. */
+        if (st == NG_OK && !language) {
+            st = first_language(index, &cluster_language, error);
+            language = cluster_language;
         }
-        free(schema);
-    }
-    const char *want = language ? language
-                                : (is_new ? NG_DEFAULT_LANGUAGE : stored);
-    ng_status_t st = ng_stemmer_new(want, &index->stemmer);
-    if (st == NG_OK && !is_new &&
-        strcmp(ng_stemmer_language(index->stemmer), stored) != 0) {
-        if (error && asprintf(error, "the index was built for %s, not %s: "
-                              "remove it to rebuild", stored, want) < 0)
-            *error = NULL;
-        st = NG_BAD_ARGUMENT;
-    } else if (st == NG_UNKNOWN_LANGUAGE && error) {
-        if (asprintf(error, "no stemmer for language '%s'", want) < 0)
-            *error = NULL;
-    }
-    free(stored);
-    if (st == NG_OK && is_new) {
-        rc = xc_db_set_metadata(index->db, NG_META_SCHEMA, NG_SCHEMA_VERSION);
-        if (rc == XC_OK)
-            rc = xc_db_set_metadata(index->db, NG_META_LANGUAGE,
-                                    ng_stemmer_language(index->stemmer));
-        if (rc != XC_OK) {
-            if (error)
-                *error = strdup(xc_db_error(index->db));
-            st = ng_status_from_xc(rc);
+        for (size_t i = 0; st == NG_OK && i < index->n_shards; i++) {
+            st = prepare_shard(index, index->shards[i], language, error);
+            if (st != NG_OK)
+                name_shard(index, i, error);
         }
+    } else {
+        xc_status_t rc = xc_db_open(db_path, XC_OPEN_CREATE_OR_OPEN,
+                                    &index->db, error);
+        st = rc == XC_OK ? prepare_shard(index, index->db, language, error)
+                         : ng_status_from_xc(rc);
     }
+    free(cluster_language);
     if (st != NG_OK) {
         ng_index_close(index);
         return st;
@@ -139,7 +253,12 @@ void ng_index_close(ng_index_t *index)
 {
     if (!index)
         return;
+    /* The home shard last, as in ng_index_commit(). */
+    for (size_t i = index->n_shards; i-- > 1;)
+        xc_db_close(index->shards[i]);
     xc_db_close(index->db);
+    free(index->shards);
+    ng_cluster_free(index->cluster);
     ng_stemmer_free(index->stemmer);
     ng_filestates_free(index->states);
     free(index->error);
@@ -147,9 +266,21 @@ void ng_index_close(ng_index_t *index)
     free(index);
 }
 
+/*
+ * Commits the shards of a cluster other than its home first: if a run is
+ * killed between the commits, the shards hold stories that the home's
+ * records do not tell of yet, and the next run indexes them again, which
+ * replaces them; never the other way round, records of stories that are
+ * not there.
+ */
 ng_status_t ng_index_commit(ng_index_t *index)
 {
     char stamp[32];
+    for (size_t i = index->n_shards; i-- > 1;) {
+        xc_status_t rc = xc_db_commit(index->shards[i]);
+        if (rc != XC_OK)
+            return shard_failed(index, i, rc);
+    }
     snprintf(stamp, sizeof stamp, "%lld", (long long)time(NULL));
     xc_status_t rc = xc_db_set_metadata(index->db, NG_META_UPDATED, stamp);
     if (rc == XC_OK)
@@ -311,8 +442,9 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
 
     /* add_story() has just deleted every paragraph of the story, so this
      * one is new: adding it spares Xapian a look-up of its unique term. */
-    xc_status_t rc = xc_db_replace_doc(index->db, NULL, doc);
-    st = rc == XC_OK ? NG_OK : db_failed(index, rc);
+    xc_db_t *db = story_db(index, id);
+    xc_status_t rc = xc_db_replace_doc(db, NULL, doc);
+    st = rc == XC_OK ? NG_OK : db_failed_on(index, db, rc);
 done:
     if (st == NG_NO_MEMORY)
         set_error(index, "out of memory");
@@ -331,10 +463,11 @@ static ng_status_t add_story(ng_index_t *index, const char *id,
     char *story_term = ng_terms_id_term(NG_PREFIX_STORY, id, "");
     if (!story_term)
         return NG_NO_MEMORY;
-    xc_status_t rc = xc_db_delete_by_term(index->db, story_term);
+    xc_db_t *db = story_db(index, id);
+    xc_status_t rc = xc_db_delete_by_term(db, story_term);
     free(story_term);
     if (rc != XC_OK)
-        return db_failed(index, rc);
+        return db_failed_on(index, db, rc);
 
     /* A story that is only a headline is kept as one passage holding it, so
      * that it can still be found. */
@@ -416,11 +549,19 @@ static ng_status_t write_state(ng_index_t *index, const ng_filestate_t *state)
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
-/* Deletes every story read from the file at PATH. */
+/* Deletes every story read from the file at PATH; in a cluster, from
+ * every shard, since a file's stories may lie on several. */
 static ng_status_t delete_file_stories(ng_index_t *index, const char *path)
 {
     char term[NG_TERMS_FILE_TERM_MAX];
     ng_terms_file_term(path, term);
+    for (size_t i = 0; i < index->n_shards; i++) {
+        xc_status_t rc = xc_db_delete_by_term(index->shards[i], term);
+        if (rc != XC_OK)
+            return shard_failed(index, i, rc);
+    }
+    if (index->n_shards > 0)
+        return NG_OK;
     xc_status_t rc = xc_db_delete_by_term(index->db, term);
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
@@ -949,7 +1090,10 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
 /* How many threads a first build of N_NEW files uses (1: none). */
 static unsigned build_jobs(const update_t *u, size_t n_new)
 {
-    if (u->files || ng_filestates_count(u->index->states) > 0 || n_new < 2)
+    /* A cluster's shards are written in turn, as their stories come:
+     * partial indexes merged by compaction would not be spread. */
+    if (u->files || ng_filestates_count(u->index->states) > 0 ||
+        n_new < 2 || u->index->cluster)
         return 1;
     unsigned jobs = u->run->jobs;
     if (jobs == 0) {
@@ -1251,6 +1395,12 @@ static int remove_index_folder(const char *dir)
 
 ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
 {
+    if (index->cluster) {
+        set_error(index, "a cluster is compacted shard by shard: run "
+                         "'newsgrep compact --db SHARD' where each shard "
+                         "lives");
+        return NG_BAD_ARGUMENT;
+    }
     ng_status_t st = ng_index_commit(index);
     if (st != NG_OK)
         return st;

@@ -19,6 +19,7 @@ const char *ng_status_to_string(ng_status_t status)
     case NG_UNKNOWN_LANGUAGE: return "unknown language";
     case NG_INDEX_ERROR: return "index error";
     case NG_INTERRUPTED: return "interrupted";
+    case NG_SHARD_FAILED: return "a shard did not answer";
     }
     return "unknown status";
 }

@@ -23,7 +23,9 @@ typedef enum {
     NG_QUERY_ERROR,       /* a query could not be parsed */
     NG_UNKNOWN_LANGUAGE,  /* no stemmer for the language asked for */
     NG_INDEX_ERROR,       /* any other failure reported by the index library */
-    NG_INTERRUPTED        /* stopped by a signal; work done so far is kept */
+    NG_INTERRUPTED,       /* stopped by a signal; work done so far is kept */
+    NG_SHARD_FAILED       /* a remote shard of a cluster could not be reached
+                             or did not answer in time */
 } ng_status_t;
 
 /* A short lowercase description of STATUS; never NULL, statically allocated. */

@@ -17,6 +17,7 @@ ng_status_t ng_status_from_xc(int xc_status)
     case XC_QUERY_ERROR: return NG_QUERY_ERROR;
     case XC_INVALID: return NG_BAD_ARGUMENT;
     case XC_NETWORK:
+    case XC_TIMEOUT: return NG_SHARD_FAILED;
     case XC_ERROR: return NG_INDEX_ERROR;
     }
     return NG_INDEX_ERROR;

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "cluster.h"
 #include "query.h"
 #include "schema.h"
 #include "search.h"
@@ -42,6 +43,9 @@ void ng_results_free(ng_results_t *results)
     }
     free(results->hits);
     free(results->suggestion);
+    for (size_t i = 0; i < results->n_missing; i++)
+        free(results->missing[i]);
+    free(results->missing);
     free(results);
 }
 
@@ -94,6 +98,11 @@ struct ng_searcher {
     char *path;
     xc_db_t *db;
     ng_stemmer_t *stemmer;
+    ng_cluster_t *cluster;      /* NULL for one index */
+    ng_searcher_config_t config;
+    char **left_out;            /* per shard of CLUSTER: why it is left out
+                                   of the answers, or NULL */
+    xc_status_t last_rc;        /* of the last failed binding call */
 };
 
 /* Error from a binding call on the searcher's database. */
@@ -101,6 +110,7 @@ static ng_status_t db_error(ng_searcher_t *s, xc_status_t rc, char **error)
 {
     free(*error);
     *error = strdup(xc_db_error(s->db));
+    s->last_rc = rc;
     return ng_status_from_xc(rc);
 }
 
@@ -124,16 +134,73 @@ static void searcher_shut(ng_searcher_t *s)
     s->db = NULL;
 }
 
+/* Leaves shard I of S out of its answers for the reason WHY (taken). */
+static ng_status_t leave_out(ng_searcher_t *s, size_t i, char *why)
+{
+    if (!why)
+        return NG_NO_MEMORY;
+    free(s->left_out[i]);
+    s->left_out[i] = why;
+    return NG_OK;
+}
+
+/*
+ * Opens the shards of S's cluster that are not left out and groups them
+ * in S->db.  A shard that fails is left out with ALLOW_PARTIAL, else it
+ * fails the whole.
+ */
+static ng_status_t cluster_load(ng_searcher_t *s, char **error)
+{
+    xc_status_t rc = xc_db_new_group(&s->db);
+    if (rc != XC_OK)
+        return ng_status_from_xc(rc);
+    size_t opened = 0;
+    for (size_t i = 0; i < s->cluster->n_shards; i++) {
+        xc_db_t *shard = NULL;
+        if (s->left_out[i])
+            continue;
+        ng_status_t st = ng_cluster_open_shard(s->cluster, i, XC_OPEN_READ,
+                                               s->config.timeout_ms, &shard,
+                                               error);
+        if (st == NG_OK) {
+            rc = xc_db_add(s->db, shard);
+            xc_db_close(shard);
+            if (rc != XC_OK)
+                return db_error(s, rc, error);
+            opened++;
+            continue;
+        }
+        if (!s->config.allow_partial || st == NG_NO_MEMORY)
+            return st;
+        st = leave_out(s, i, *error);
+        *error = NULL;
+        if (st != NG_OK)
+            return st;
+    }
+    if (opened == 0) {
+        if (asprintf(error, "no shard of '%s' answered", s->path) < 0)
+            *error = NULL;
+        return NG_SHARD_FAILED;
+    }
+    return NG_OK;
+}
+
 /* Opens S's database and its stemmer. */
 static ng_status_t searcher_load(ng_searcher_t *s, char **error)
 {
     free(*error);
     *error = NULL;
-    xc_status_t rc = xc_db_open(s->path, XC_OPEN_READ, &s->db, error);
-    if (rc != XC_OK)
-        return ng_status_from_xc(rc);
+    if (s->cluster) {
+        ng_status_t st = cluster_load(s, error);
+        if (st != NG_OK)
+            return st;
+    } else {
+        xc_status_t rc = xc_db_open(s->path, XC_OPEN_READ, &s->db, error);
+        if (rc != XC_OK)
+            return ng_status_from_xc(rc);
+    }
     char *language = NULL;
-    rc = xc_db_get_metadata(s->db, NG_META_LANGUAGE, &language);
+    xc_status_t rc = xc_db_get_metadata(s->db, NG_META_LANGUAGE, &language);
     if (rc != XC_OK)
         return db_error(s, rc, error);
     ng_status_t st = ng_stemmer_new(*language ? language : NG_DEFAULT_LANGUAGE,
@@ -170,6 +237,13 @@ static ng_status_t searcher_reload(ng_searcher_t *s, ng_status_t st,
 ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
                              char **error)
 {
+    return ng_searcher_open_with(db_path, NULL, out, error);
+}
+
+ng_status_t ng_searcher_open_with(const char *db_path,
+                                  const ng_searcher_config_t *config,
+                                  ng_searcher_t **out, char **error)
+{
     *error = NULL;
     *out = NULL;
     ng_searcher_t *s = calloc(1, sizeof *s);
@@ -178,7 +252,24 @@ ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
         *error = strdup(ng_status_to_string(NG_NO_MEMORY));
         return NG_NO_MEMORY;
     }
-    ng_status_t st = searcher_load(s, error);
+    if (config)
+        s->config = *config;
+    if (!s->config.timeout_ms)
+        s->config.timeout_ms = NG_CLUSTER_TIMEOUT_MS;
+    ng_status_t st = NG_OK;
+    if (ng_cluster_is_cluster(db_path)) {
+        st = ng_cluster_load(db_path, &s->cluster, error);
+        if (st == NG_OK && !(s->left_out = calloc(s->cluster->n_shards,
+                                                  sizeof *s->left_out)))
+            st = NG_NO_MEMORY;
+        if (st != NG_OK) {
+            ng_searcher_close(s);
+            if (!*error)
+                *error = strdup(ng_status_to_string(st));
+            return st;
+        }
+    }
+    st = searcher_load(s, error);
     for (int tries = 1; worth_retrying(st) && tries < MAX_RETRIES; tries++)
         st = searcher_reload(s, st, error);
     if (st != NG_OK) {
@@ -196,6 +287,11 @@ void ng_searcher_close(ng_searcher_t *searcher)
     if (!searcher)
         return;
     searcher_shut(searcher);
+    for (size_t i = 0; searcher->cluster && i < searcher->cluster->n_shards;
+         i++)
+        free(searcher->left_out[i]);
+    free(searcher->left_out);
+    ng_cluster_free(searcher->cluster);
     free(searcher->path);
     free(searcher);
 }
@@ -229,10 +325,10 @@ typedef struct {
 /*
  * Counts, in one search, how many paragraphs of each of the N stories of
  * LIMITED match T's query: its match query (which spares the terms that
- * only rank) filtered to those stories, collapsed
- * on the story so that each comes once with the count of the others, and
- * run to the end, which is short, since it holds only their paragraphs.
- * Sets each one's last shown hit's MORE.
+ * only rank) filtered to those stories, run to the end, which is short,
+ * since it holds only their paragraphs.  (Xapian's collapse counts would do
+ * it in fewer hits, but remote shards do not hand them back.)  Sets each
+ * one's last shown hit's MORE.
  */
 static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
                                     limited_t *limited, size_t n,
@@ -256,32 +352,41 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
     xc_query_free(stories);
     if (!q)
         return NG_NO_MEMORY;
+    unsigned all_docs = 0;
+    xc_status_t rc = xc_db_doc_count(s->db, &all_docs);
     xc_search_options_t so;
     xc_search_options_init(&so);
     so.check_at_least = INT_MAX;
-    so.collapse_slot = NG_SLOT_STORY;
-    so.collapse_max = 1;
     xc_mset_t *mset = NULL;
-    xc_status_t rc = xc_db_search(s->db, q, 0, (unsigned)n, &so, &mset);
+    if (rc == XC_OK)
+        rc = xc_db_search(s->db, q, 0, all_docs, &so, &mset);
     xc_query_free(q);
     if (rc != XC_OK)
         return db_error(s, rc, error);
+    unsigned *all = calloc(n, sizeof *all);
+    if (!all) {
+        xc_mset_free(mset);
+        return NG_NO_MEMORY;
+    }
     for (size_t i = 0; i < xc_mset_size(mset); i++) {
         const char *story;
         size_t len;
         rc = xc_mset_value(mset, i, NG_SLOT_STORY, &story, &len);
         if (rc != XC_OK) {
+            free(all);
             xc_mset_free(mset);
             return db_error(s, rc, error);
         }
-        unsigned all = 1 + xc_mset_collapse_count(mset, i);
         for (size_t j = 0; j < n; j++)
             if (strlen(limited[j].story) == len &&
                 memcmp(limited[j].story, story, len) == 0)
-                limited[j].last->more =
-                    all > limited[j].shown ? all - (unsigned)limited[j].shown
-                                           : 0;
+                all[j]++;
     }
+    for (size_t j = 0; j < n; j++)
+        limited[j].last->more = all[j] > limited[j].shown
+                                    ? all[j] - (unsigned)limited[j].shown
+                                    : 0;
+    free(all);
     xc_mset_free(mset);
     return NG_OK;
 }
@@ -531,10 +636,16 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     if (options->sort != NG_SORT_RELEVANCE) {
         so.sort_slot = NG_SLOT_DATE;
         so.sort_descending = options->sort == NG_SORT_NEWEST;
-        /* Undated stories sort last either way (an empty value would come
-         * first when reversed). */
-        so.sort_missing = options->sort == NG_SORT_NEWEST ? "00000000"
-                                                          : "99999999";
+        /* Undated stories sort last either way: newest first, they have
+         * the smallest value already; oldest first, they are given the
+         * largest, which remote shards cannot do (cluster.h). */
+        if (options->sort == NG_SORT_OLDEST && !s->cluster)
+            so.sort_missing = "99999999";
+    } else {
+        /* Equal scores are ordered by story, not by document ids, which
+         * differ between one index and a cluster; a story's paragraphs
+         * have ascending ids in both, in the order of their numbers. */
+        so.tie_slot = NG_SLOT_STORY;
     }
     rc = xc_db_search(s->db, t->query, 0, max, &so, &t->mset);
     if (rc != XC_OK)
@@ -596,6 +707,51 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     return n ? NG_OK : NG_NO_MATCH;
 }
 
+/*
+ * After a search of a cluster failed with NG_SHARD_FAILED and the message
+ * *ERROR: leaves the shard it names out, when partial answers are allowed
+ * (then returns NG_INDEX_MODIFIED: reopen and try again), or replaces
+ * *ERROR with a message naming it (then returns NG_SHARD_FAILED).  A
+ * message that names no shard is retried, reopening finds the shard.
+ */
+static ng_status_t shard_failed(ng_searcher_t *s, char **error)
+{
+    size_t i = ng_cluster_shard_in(s->cluster, *error);
+    if (i == s->cluster->n_shards)
+        return NG_INDEX_MODIFIED;
+    xc_status_t rc = s->last_rc == XC_TIMEOUT ? XC_TIMEOUT : XC_NETWORK;
+    char *named = ng_cluster_shard_message(&s->cluster->shards[i], rc,
+                                           s->config.timeout_ms, *error);
+    if (!named)
+        return NG_NO_MEMORY;
+    free(*error);
+    *error = NULL;
+    if (s->config.allow_partial) {
+        ng_status_t st = leave_out(s, i, named);
+        return st == NG_OK ? NG_INDEX_MODIFIED : st;
+    }
+    *error = named;
+    return NG_SHARD_FAILED;
+}
+
+/* Names in RESULTS the shards of S left out of the answer. */
+static ng_status_t note_missing(const ng_searcher_t *s, ng_results_t *results)
+{
+    size_t n = s->cluster ? s->cluster->n_shards : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!s->left_out[i])
+            continue;
+        if (!results->missing &&
+            !(results->missing = calloc(n, sizeof *results->missing)))
+            return NG_NO_MEMORY;
+        if (!(results->missing[results->n_missing] =
+                  strdup(s->left_out[i])))
+            return NG_NO_MEMORY;
+        results->n_missing++;
+    }
+    return NG_OK;
+}
+
 ng_status_t ng_searcher_search(ng_searcher_t *searcher, const char *query,
                                const ng_search_options_t *options,
                                ng_results_t **out, char **error)
@@ -627,10 +783,15 @@ ng_status_t ng_searcher_search(ng_searcher_t *searcher, const char *query,
         free(*error);
         *error = NULL;
         st = search_once(searcher, &t, query, options, results, error);
+        if (st == NG_SHARD_FAILED && searcher->cluster)
+            st = shard_failed(searcher, error);
         if (!worth_retrying(st))
             break;
     }
     try_clear(&t);
+    if ((st == NG_OK || st == NG_NO_MATCH) &&
+        note_missing(searcher, results) != NG_OK)
+        st = NG_NO_MEMORY;
     if (st == NG_OK || st == NG_NO_MATCH) {
         *out = results;
     } else {

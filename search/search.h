@@ -50,6 +50,10 @@ typedef struct {
                              estimate when larger than what was asked for */
     char *suggestion;     /* with SUGGEST, the query spelled as the index
                              spells its words, or NULL (suggest.h) */
+    char **missing;       /* a cluster's shards left out of this answer
+                             (ALLOW_PARTIAL), each a message that names
+                             the shard and says why */
+    size_t n_missing;
 } ng_results_t;
 
 typedef enum {
@@ -91,6 +95,16 @@ typedef struct {
 /* An open index to run searches on; see ng_searcher_open(). */
 typedef struct ng_searcher ng_searcher_t;
 
+/* How a searcher treats the remote shards of a cluster (cluster.h). */
+typedef struct {
+    unsigned timeout_ms;  /* how long to wait for a shard to connect and
+                             for each of its answers; 0 means
+                             NG_CLUSTER_TIMEOUT_MS */
+    int allow_partial;    /* answer from the shards that answer, naming
+                             the others in the results' MISSING, rather
+                             than fail */
+} ng_searcher_config_t;
+
 /*
  * Opens the index at DB_PATH (a folder, or a stub database file) for
  * searching, stemming queries in the language the index was built with.
@@ -100,6 +114,20 @@ typedef struct ng_searcher ng_searcher_t;
  */
 ng_status_t ng_searcher_open(const char *db_path, ng_searcher_t **out,
                              char **error);
+
+/*
+ * Like ng_searcher_open(), with CONFIG (NULL: the defaults) for a cluster:
+ * DB_PATH may be a cluster file (cluster.h), whose shards are then searched
+ * as one index, with the same hits, order and scores as one index holding
+ * all their stories.  A shard that cannot be opened, or that fails during a
+ * search, fails it with NG_SHARD_FAILED and a message naming the shard,
+ * unless CONFIG->allow_partial leaves it out (NG_SHARD_FAILED all the same
+ * when no shard is left).  A cluster file that cannot be read is
+ * NG_IO_ERROR or NG_BAD_INPUT.
+ */
+ng_status_t ng_searcher_open_with(const char *db_path,
+                                  const ng_searcher_config_t *config,
+                                  ng_searcher_t **out, char **error);
 
 /*
  * Searches for QUERY as OPTIONS say.  A search that meets an index changed

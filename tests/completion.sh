@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../completion/newsgrep"
 
-plan 15
+plan 17
 
 # sorted WORDS...: the words, sorted, on one line; the order of candidates
 # is readline's business.
@@ -50,6 +50,10 @@ check "no command names among search words" \
 mkdir -p "$T/stories/old" && touch "$T/stories/one.txt"
 check "files and folders for index" \
     complete_to "$T/stories/old $T/stories/one.txt" newsgrep index "$T/stories/"
+check "the serve command" \
+    complete_to "serve" newsgrep ser
+check "the options of serve" \
+    complete_to "--writable" newsgrep serve --wr
 check "the options of similar" \
     complete_to "--per-story" newsgrep similar --pe
 check "the options of compact" \

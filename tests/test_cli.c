@@ -642,6 +642,33 @@ static void test_config_roots(void **state)
     free(wire);
 }
 
+/* serve refuses what it cannot serve before any server starts. */
+static void test_serve_errors(void **state)
+{
+    fixture_t *f = *state;
+    static const struct {
+        const char *a1, *a2, *a3, *says;
+    } cases[] = {
+        { "serve", NULL, NULL, "serve needs --listen" },
+        { "serve", "--listen", "host:port", "invalid value for --listen" },
+        { "serve", "--listen", "70000", "invalid value for --listen" },
+        { "serve", "--listen", "47000", "no index at" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_run_t r = ng(f, cases[i].a1, cases[i].a2, cases[i].a3, NULL, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, cases[i].says));
+        assert_one_line(r.err);
+        tu_run_free(&r);
+    }
+    char *cluster = tu_write_file(f->dir, "cluster", "auto shard\n");
+    tu_run_t r = ng(f, "serve", "--listen", "47000", "--db", cluster);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "is a cluster file"));
+    tu_run_free(&r);
+    free(cluster);
+}
+
 static void test_help_of_each_command(void **state)
 {
     fixture_t *f = *state;
@@ -652,6 +679,7 @@ static void test_help_of_each_command(void **state)
         { "search", "usage: newsgrep [search] [OPTIONS] WORDS...\n", "--max-count" },
         { "index", "usage: newsgrep index [OPTIONS] [PATH...]\n", "--watch" },
         { "stats", "usage: newsgrep stats [--db PATH]\n", "--db PATH" },
+        { "serve", "usage: newsgrep serve --listen [HOST:]PORT", "--writable" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tu_run_t r = cases[i].command
@@ -852,6 +880,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_similar_finds_related_story, setup, teardown),
         cmocka_unit_test_setup_teardown(test_similar_to_one_paragraph, setup, teardown),
         cmocka_unit_test_setup_teardown(test_similar_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serve_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,8 +121,9 @@ static xc_status_t status_from_exception(std::string *msg) noexcept
         return keep(e, XC_CORRUPT, msg);
     } catch (const Xapian::QueryParserError &e) {
         return keep(e, XC_QUERY_ERROR, msg);
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        return keep(e, XC_TIMEOUT, msg);
     } catch (const Xapian::NetworkError &e) {
-        /* Includes NetworkTimeoutError. */
         return keep(e, XC_NETWORK, msg);
     } catch (const Xapian::InvalidArgumentError &e) {
         return keep(e, XC_INVALID, msg);
@@ -242,6 +243,7 @@ const char *xc_status_to_string(xc_status_t status)
     case XC_CORRUPT: return "index is corrupt";
     case XC_QUERY_ERROR: return "query does not parse";
     case XC_NETWORK: return "network error";
+    case XC_TIMEOUT: return "no answer in time";
     case XC_INVALID: return "invalid argument or operation";
     case XC_ERROR: return "unexpected error";
     }
@@ -307,6 +309,78 @@ xc_status_t xc_db_open(const char *path, xc_open_mode_t mode, xc_db_t **out,
         return status;
     }
     *out = db;
+    return XC_OK;
+}
+
+/* Opens a remote database with Xapian's factory functions, which connect
+ * and read the server's greeting before returning. */
+xc_status_t xc_db_open_remote(const char *host, unsigned port,
+                              xc_open_mode_t mode, unsigned timeout_ms,
+                              unsigned connect_timeout_ms, xc_db_t **out,
+                              char **error)
+{
+    if (error)
+        *error = NULL;
+    if (!out)
+        return XC_INVALID;
+    *out = NULL;
+    if (!host || timeout_ms == 0 || connect_timeout_ms == 0 ||
+        (mode != XC_OPEN_READ && mode != XC_OPEN_WRITE)) {
+        set_error_out(error, "no host, no timeout, or an unknown open mode");
+        return XC_INVALID;
+    }
+    xc_db_t *db = NULL;
+    try {
+        db = new xc_db_t();
+        if (mode == XC_OPEN_READ) {
+            db->db = new Xapian::Database(Xapian::Remote::open(
+                host, port, timeout_ms, connect_timeout_ms));
+        } else {
+            db->wdb = new Xapian::WritableDatabase(
+                Xapian::Remote::open_writable(host, port, timeout_ms,
+                                              connect_timeout_ms));
+            db->db = db->wdb;
+        }
+    } catch (...) {
+        std::string msg;
+        xc_status_t status = status_from_exception(&msg);
+        delete db;  /* its Xapian pointers are still NULL */
+        set_error_out(error, msg);
+        return status;
+    }
+    *out = db;
+    return XC_OK;
+}
+
+xc_status_t xc_db_new_group(xc_db_t **out)
+{
+    if (!out)
+        return XC_INVALID;
+    *out = NULL;
+    xc_db_t *db = NULL;
+    try {
+        db = new xc_db_t();
+        db->db = new Xapian::Database();
+    } catch (...) {
+        delete db;
+        return XC_NO_MEMORY;
+    }
+    *out = db;
+    return XC_OK;
+}
+
+xc_status_t xc_db_add(xc_db_t *group, const xc_db_t *shard)
+{
+    if (!group || !shard)
+        return XC_INVALID;
+    if (group->wdb)
+        return fail(group, XC_INVALID, "shards are added to a read-only "
+                                       "group only");
+    try {
+        group->db->add_database(*shard->db);
+    } catch (...) {
+        return fail_current(group);
+    }
     return XC_OK;
 }
 
@@ -978,6 +1052,7 @@ void xc_search_options_init(xc_search_options_t *options)
     options->sort_slot = -1;
     options->sort_descending = 0;
     options->sort_missing = NULL;
+    options->tie_slot = -1;
 }
 
 /* Runs QUERY through a Xapian::Enquire weighted with BM25 as OPTIONS says,
@@ -1008,14 +1083,23 @@ xc_status_t xc_db_search(xc_db_t *db, const xc_query_t *query,
             enquire.set_collapse_key(
                 static_cast<Xapian::valueno>(options->collapse_slot),
                 options->collapse_max);
-        /* The key maker must outlive get_mset(); Enquire keeps a pointer. */
+        /* The key maker must outlive get_mset(); Enquire keeps a pointer.
+         * Xapian's remote backend takes no key maker, so one is used only
+         * where a plain value sort cannot do: for a value of missing
+         * ones. */
         Xapian::MultiValueKeyMaker sorter;
-        if (options->sort_slot >= 0) {
+        if (options->sort_slot >= 0 && options->sort_missing) {
             sorter.add_value(static_cast<Xapian::valueno>(options->sort_slot),
                              options->sort_descending != 0,
-                             options->sort_missing ? options->sort_missing
-                                                   : "");
+                             options->sort_missing);
             enquire.set_sort_by_key_then_relevance(&sorter, false);
+        } else if (options->sort_slot >= 0) {
+            enquire.set_sort_by_value_then_relevance(
+                static_cast<Xapian::valueno>(options->sort_slot),
+                options->sort_descending != 0);
+        } else if (options->tie_slot >= 0) {
+            enquire.set_sort_by_relevance_then_value(
+                static_cast<Xapian::valueno>(options->tie_slot), false);
         }
         mset = new xc_mset_t();
         mset->db = db;

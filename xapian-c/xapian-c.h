@@ -31,7 +31,10 @@ typedef enum {
     XC_MODIFIED,         /* DatabaseModifiedError: reopen and retry */
     XC_CORRUPT,          /* DatabaseCorruptError, DatabaseVersionError */
     XC_QUERY_ERROR,      /* QueryParserError: the query does not parse */
-    XC_NETWORK,          /* NetworkError, NetworkTimeoutError (remote shards) */
+    XC_NETWORK,          /* NetworkError: a remote shard cannot be reached
+                            or broke off */
+    XC_TIMEOUT,          /* NetworkTimeoutError: a remote shard did not
+                            answer in time */
     XC_INVALID,          /* InvalidArgumentError, InvalidOperationError */
     XC_ERROR             /* any other Xapian::Error or exception */
 } xc_status_t;
@@ -62,6 +65,39 @@ typedef enum {
  */
 xc_status_t xc_db_open(const char *path, xc_open_mode_t mode, xc_db_t **out,
                        char **error);
+
+/*
+ * Opens the index that xapian-tcpsrv serves at HOST:PORT, read-only
+ * (MODE XC_OPEN_READ) or writable (XC_OPEN_WRITE; the server must allow
+ * updates).  CONNECT_TIMEOUT_MS bounds connecting, TIMEOUT_MS each later
+ * exchange with the server (opening included); both must be > 0, since
+ * Xapian takes 0 as "wait for ever".  Returns XC_OK with the handle in
+ * *OUT, XC_TIMEOUT when the server did not answer in time, XC_NETWORK when
+ * it could not be reached, XC_LOCKED for a writable shard that another
+ * writer holds, or another error status, with Xapian's message (which
+ * names "remote:tcp(HOST:PORT)") in *ERROR (caller frees) when ERROR is
+ * not NULL.
+ */
+xc_status_t xc_db_open_remote(const char *host, unsigned port,
+                              xc_open_mode_t mode, unsigned timeout_ms,
+                              unsigned connect_timeout_ms, xc_db_t **out,
+                              char **error);
+
+/*
+ * A new read-only database of no documents in *OUT, to which shards are
+ * added with xc_db_add(); searching it then searches all of them as one
+ * index, with the statistics of their union (Xapian's add_database()).
+ * Returns XC_OK or XC_NO_MEMORY.
+ */
+xc_status_t xc_db_new_group(xc_db_t **out);
+
+/*
+ * Adds SHARD (any open database, local or remote) to the group GROUP.
+ * GROUP shares what it needs of SHARD, which may be closed afterwards.
+ * Metadata of a group is read from its first shard.  Returns XC_OK, or
+ * XC_INVALID when GROUP is writable.
+ */
+xc_status_t xc_db_add(xc_db_t *group, const xc_db_t *shard);
 
 /*
  * Closes DB; NULL is allowed.  A writable database's pending changes are
@@ -316,7 +352,13 @@ typedef struct {
                                  slot, then by weight */
     int sort_descending;      /* with sort_slot: largest value first */
     const char *sort_missing; /* with sort_slot: the value a document
-                                 without one sorts as; NULL means "" */
+                                 without one sorts as; NULL: such documents
+                                 sort as the smallest value.  Not NULL is
+                                 refused by remote shards (XC_INVALID) */
+    int tie_slot;             /* without sort_slot, >= 0: documents of equal
+                                 weight are ordered by their value in this
+                                 slot (ascending byte order), then by
+                                 document id; < 0: by document id */
 } xc_search_options_t;
 
 /* Fills OPTIONS with Xapian's defaults; cannot fail. */

@@ -488,18 +488,53 @@ static ng_status_t add_story(ng_index_t *index, const char *id,
 /* ------------------------------------------------------------------ */
 /* File states                                                         */
 
-/* Adds one record to INDEX->states. */
-static int load_state(void *ctx, const char *key, const char *value)
+/* Non-zero if PATH is DIR or lies below it. */
+static int is_under(const char *path, const char *dir)
 {
-    ng_index_t *index = ctx;
-    (void)key;
-    if (*value && ng_filestates_decode(index->states, value) != NG_OK)
-        index->load_failed = 1;
-    return index->load_failed;
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* Starts INDEX->states afresh, with every record when ALL is non-zero. */
-static ng_status_t load_states(ng_index_t *index, int all)
+/* The roots a run walks, for marking the states it may drop: those of
+ * files below one of them (an unreadable root is NULL). */
+typedef struct {
+    ng_index_t *index;
+    char *const *roots;
+    size_t n_roots;
+} loader_t;
+
+/* Adds the record VALUE to the loader's index's states, marked when its
+ * file lies below one of the loader's roots. */
+static ng_status_t put_record(const loader_t *l, const char *value)
+{
+    ng_filerecord_t rec;
+    ng_status_t st = ng_filestate_parse(value, &rec);
+    if (st != NG_OK)
+        return st;
+    ng_filestate_t *state = ng_filestates_put(
+        l->index->states, rec.state.path_hash, rec.state.size,
+        rec.state.mtime_ns, rec.state.hash);
+    if (!state)
+        return NG_NO_MEMORY;
+    for (size_t r = 0; r < l->n_roots && !state->mark; r++)
+        state->mark = l->roots[r] && is_under(rec.path, l->roots[r]);
+    return NG_OK;
+}
+
+/* Adds one record to the index's states. */
+static int load_state(void *ctx, const char *key, const char *value)
+{
+    const loader_t *l = ctx;
+    (void)key;
+    if (*value && put_record(l, value) != NG_OK)
+        l->index->load_failed = 1;
+    return l->index->load_failed;
+}
+
+/* Starts INDEX->states afresh, with every record when ALL is non-zero,
+ * those of files below one of the N_ROOTS ROOTS marked. */
+static ng_status_t load_states(ng_index_t *index, int all,
+                               char *const *roots, size_t n_roots)
 {
     ng_filestates_free(index->states);
     index->states = ng_filestates_new();
@@ -508,8 +543,9 @@ static ng_status_t load_states(ng_index_t *index, int all)
     if (!all)
         return NG_OK;
     index->load_failed = 0;
+    loader_t l = { index, roots, n_roots };
     xc_status_t rc = xc_db_metadata_list(index->db, NG_FILESTATE_KEY_PREFIX,
-                                         load_state, index);
+                                         load_state, &l);
     if (rc != XC_OK)
         return db_failed(index, rc);
     if (index->load_failed) {
@@ -520,41 +556,75 @@ static ng_status_t load_states(ng_index_t *index, int all)
     return NG_OK;
 }
 
-/* Loads what the index records of the file PATH alone, if anything: a run
- * over single files need not read the records of all the others. */
-static ng_status_t load_state_of(ng_index_t *index, const char *path)
+/* The record of the file whose path hashes to PATH_HASH into *VALUE
+ * (caller frees; "" when there is none). */
+static ng_status_t read_record(ng_index_t *index, uint64_t path_hash,
+                               char **value)
 {
     char key[NG_FILESTATE_KEY_MAX];
+    ng_filestate_key(path_hash, key);
+    xc_status_t rc = xc_db_get_metadata(index->db, key, value);
+    return rc == XC_OK ? NG_OK : db_failed(index, rc);
+}
+
+/* Loads what the index records of the file PATH alone, if anything, marked
+ * as the loader's roots say: a run over single files need not read the
+ * records of all the others. */
+static ng_status_t load_state_of(const loader_t *l, const char *path)
+{
     char *value = NULL;
-    ng_filestate_key(path, key);
-    xc_status_t rc = xc_db_get_metadata(index->db, key, &value);
-    if (rc != XC_OK)
-        return db_failed(index, rc);
-    ng_status_t st = *value ? ng_filestates_decode(index->states, value)
-                            : NG_OK;
+    ng_status_t st = read_record(l->index, ng_filestate_path_hash(path),
+                                 &value);
+    if (st == NG_OK && *value)
+        st = put_record(l, value);
     free(value);
     return st;
 }
 
-/* Records STATE in the index. */
-static ng_status_t write_state(ng_index_t *index, const ng_filestate_t *state)
+/* Records STATE in the index, for the file PATH indexed as STORY_ID. */
+static ng_status_t write_state(ng_index_t *index, const ng_filestate_t *state,
+                               const char *path, const char *story_id)
 {
     char key[NG_FILESTATE_KEY_MAX];
-    char *value = ng_filestate_encode(state);
+    char *value = ng_filestate_encode(state, path, story_id);
     if (!value)
         return NG_NO_MEMORY;
-    ng_filestate_key(state->path, key);
+    ng_filestate_key(state->path_hash, key);
     xc_status_t rc = xc_db_set_metadata(index->db, key, value);
     free(value);
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
 
-/* Deletes every story read from the file at PATH; in a cluster, from
- * every shard, since a file's stories may lie on several. */
-static ng_status_t delete_file_stories(ng_index_t *index, const char *path)
+/* Records that the file PATH, whose content did not change, now has
+ * STATE's size and time; its story id is read back from the old record. */
+static ng_status_t rewrite_state(ng_index_t *index,
+                                 const ng_filestate_t *state,
+                                 const char *path)
+{
+    char *value = NULL, *id = NULL;
+    ng_filerecord_t rec;
+    ng_status_t st = read_record(index, state->path_hash, &value);
+    if (st == NG_OK && ng_filestate_parse(value, &rec) != NG_OK) {
+        set_error(index, "the index's record of '%s' cannot be read: "
+                         "remove the index to rebuild it", path);
+        st = NG_INDEX_CORRUPT;
+    }
+    if (st == NG_OK && !(id = strndup(rec.story_id, rec.id_len)))
+        st = NG_NO_MEMORY;
+    if (st == NG_OK)
+        st = write_state(index, state, path, id);
+    free(id);
+    free(value);
+    return st;
+}
+
+/* Deletes every story read from the file whose path hashes to PATH_HASH;
+ * in a cluster, from every shard, since a file's stories may lie on
+ * several. */
+static ng_status_t delete_file_stories(ng_index_t *index, uint64_t path_hash)
 {
     char term[NG_TERMS_FILE_TERM_MAX];
-    ng_terms_file_term(path, term);
+    ng_terms_file_term_of(path_hash, term);
     for (size_t i = 0; i < index->n_shards; i++) {
         xc_status_t rc = xc_db_delete_by_term(index->shards[i], term);
         if (rc != XC_OK)
@@ -570,10 +640,10 @@ static ng_status_t delete_file_stories(ng_index_t *index, const char *path)
 static ng_status_t remove_file(ng_index_t *index, const ng_filestate_t *state)
 {
     char key[NG_FILESTATE_KEY_MAX];
-    ng_status_t st = delete_file_stories(index, state->path);
+    ng_status_t st = delete_file_stories(index, state->path_hash);
     if (st != NG_OK)
         return st;
-    ng_filestate_key(state->path, key);
+    ng_filestate_key(state->path_hash, key);
     xc_status_t rc = xc_db_set_metadata(index->db, key, "");
     return rc == XC_OK ? NG_OK : db_failed(index, rc);
 }
@@ -583,6 +653,7 @@ static ng_status_t remove_file(ng_index_t *index, const ng_filestate_t *state)
 
 typedef struct {
     char *path;           /* absolute */
+    uint64_t path_hash;   /* ng_filestate_path_hash() of PATH */
     size_t root;          /* index into the run's roots */
     uint64_t size;
     int64_t mtime_ns;
@@ -628,6 +699,7 @@ static ng_status_t add_entry(update_t *u, char *path, size_t root,
     }
     entry_t *e = &u->entries[u->n_entries++];
     e->path = path;
+    e->path_hash = ng_filestate_path_hash(path);
     e->root = root;
     e->size = (uint64_t)sb->st_size;
     e->mtime_ns = mtime_ns(sb);
@@ -655,6 +727,29 @@ static ng_status_t add_failed_dir(update_t *u, const char *dir)
 static int is_story_file_name(const char *name)
 {
     return story_extension_len(name) > 0;
+}
+
+/*
+ * Non-zero if the index records the file PATH with the size and time of SB
+ * (or has met it already, through another root): it is counted and left
+ * alone, and the walk need not keep it.  A walk over many stories then
+ * holds only those that changed.
+ */
+static int known_unchanged(update_t *u, const char *path,
+                           const struct stat *sb)
+{
+    ng_filestate_t *state =
+        ng_filestates_get(u->index->states, ng_filestate_path_hash(path));
+    if (!state)
+        return 0;
+    if (state->seen)
+        return 1;
+    if (state->size != (uint64_t)sb->st_size ||
+        state->mtime_ns != mtime_ns(sb))
+        return 0;
+    state->seen = 1;
+    u->counts->unchanged++;
+    return 1;
 }
 
 /*
@@ -707,7 +802,7 @@ static ng_status_t walk_folder(update_t *u, int dir_fd, const char *dir,
             if (S_ISLNK(sb.st_mode) && fstatat(dir_fd, e->d_name, &sb, 0) != 0) {
                 warn(u, path, strerror(errno));
                 u->counts->skipped++;
-            } else if (S_ISREG(sb.st_mode)) {
+            } else if (S_ISREG(sb.st_mode) && !known_unchanged(u, path, &sb)) {
                 st = add_entry(u, path, root, &sb);
                 if (st == NG_OK)
                     path = NULL;
@@ -732,13 +827,6 @@ static int by_path_then_root(const void *a, const void *b)
     if (c)
         return c;
     return x->root < y->root ? -1 : x->root > y->root;
-}
-
-/* Non-zero if PATH is DIR or lies below it. */
-static int is_under(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 /* ------------------------------------------------------------------ */
@@ -781,10 +869,10 @@ static int on_file_story(void *ctx, const char *own_id, ng_story_t *story)
     ng_status_t st = NG_OK;
     if (job->stories == 0) {
         if (job->replaced)
-            st = delete_file_stories(u->index, job->replaced->path);
+            st = delete_file_stories(u->index, job->replaced->path_hash);
         if (st == NG_OK && (!job->replaced ||
-                            strcmp(job->replaced->path, job->e->path) != 0))
-            st = delete_file_stories(u->index, job->e->path);
+                            job->replaced->path_hash != job->e->path_hash))
+            st = delete_file_stories(u->index, job->e->path_hash);
     }
     char *id = own_id ? strdup(own_id)
                       : ng_index_story_id(u->roots[job->e->root], job->e->path);
@@ -826,7 +914,7 @@ static ng_status_t index_entry(update_t *u, const entry_t *e, const char *data,
     file_job_t job = { u, e, replaced, "", NULL, 0, NG_OK };
     char *why = NULL;
     *indexed = 0;
-    ng_terms_file_term(e->path, job.file_term);
+    ng_terms_file_term_of(e->path_hash, job.file_term);
     ng_status_t st = ng_formats_read(data, len,
                                      (time_t)(e->mtime_ns / 1000000000),
                                      on_file_story, &job, on_format_warning,
@@ -844,19 +932,19 @@ static ng_status_t index_entry(update_t *u, const entry_t *e, const char *data,
         st = NG_OK;
     } else if (st == NG_OK) {
         /* A moved file's record goes with its old path. */
-        if (replaced && strcmp(replaced->path, e->path) != 0) {
+        if (replaced && replaced->path_hash != e->path_hash) {
             char key[NG_FILESTATE_KEY_MAX];
-            ng_filestate_key(replaced->path, key);
+            ng_filestate_key(replaced->path_hash, key);
             xc_status_t rc = xc_db_set_metadata(u->index->db, key, "");
             if (rc != XC_OK)
                 st = db_failed(u->index, rc);
         }
         ng_filestate_t *state = NULL;
         if (st == NG_OK) {
-            state = ng_filestates_put(u->index->states, e->path,
-                                      job.first_id, e->size, e->mtime_ns,
-                                      hash);
-            st = state ? write_state(u->index, state) : NG_NO_MEMORY;
+            state = ng_filestates_put(u->index->states, e->path_hash,
+                                      e->size, e->mtime_ns, hash);
+            st = state ? write_state(u->index, state, e->path, job.first_id)
+                       : NG_NO_MEMORY;
         }
         if (state)
             state->seen = 1;
@@ -890,7 +978,7 @@ static ng_status_t read_entry(update_t *u, const entry_t *e, char **data,
  * files are gone, so that a moved story is recognised. */
 static ng_status_t check_entry(update_t *u, const entry_t *e, int *is_new)
 {
-    ng_filestate_t *state = ng_filestates_get(u->index->states, e->path);
+    ng_filestate_t *state = ng_filestates_get(u->index->states, e->path_hash);
     *is_new = state == NULL;
     if (!state)
         return NG_OK;
@@ -912,7 +1000,7 @@ static ng_status_t check_entry(update_t *u, const entry_t *e, int *is_new)
         state->size = e->size;
         state->mtime_ns = e->mtime_ns;
         u->counts->unchanged++;
-        st = write_state(u->index, state);
+        st = rewrite_state(u->index, state, e->path);
     } else {
         int indexed;
         st = index_entry(u, e, data, len, hash, state, &indexed);
@@ -923,18 +1011,25 @@ static ng_status_t check_entry(update_t *u, const entry_t *e, int *is_new)
     return st;
 }
 
-/* Non-zero if what the index records of STATE may be dropped when its file
- * was not seen: it lies below a root that was walked, and not below a folder
- * that could not be read. */
-static int may_remove(const update_t *u, const ng_filestate_t *state)
+/* Sets *MAY to whether what the index records of STATE may be dropped when
+ * its file was not seen: it lies below a root that was walked (its mark,
+ * from load_states()), and not below a folder that could not be read. */
+static ng_status_t may_remove(update_t *u, const ng_filestate_t *state,
+                              int *may)
 {
-    int walked = 0;
-    for (size_t r = 0; r < u->n_roots && !walked; r++)
-        walked = u->roots[r] && is_under(state->path, u->roots[r]);
-    for (size_t f = 0; f < u->n_failed && walked; f++)
-        if (is_under(state->path, u->failed_dirs[f]))
-            walked = 0;
-    return walked;
+    *may = state->mark;
+    if (!*may || u->n_failed == 0)
+        return NG_OK;
+    char *value = NULL;
+    ng_filerecord_t rec;
+    ng_status_t st = read_record(u->index, state->path_hash, &value);
+    if (st == NG_OK && ng_filestate_parse(value, &rec) == NG_OK)
+        for (size_t f = 0; f < u->n_failed && *may; f++)
+            *may = !is_under(rec.path, u->failed_dirs[f]);
+    else
+        *may = 0;
+    free(value);
+    return st;
 }
 
 /* The files that are gone (unseen states that may be removed), by content
@@ -956,19 +1051,23 @@ static int by_hash(const void *a, const void *b)
 static ng_status_t list_gone(update_t *u, gone_t **gone, size_t *n_gone)
 {
     size_t n = ng_filestates_count(u->index->states), k = 0;
+    ng_status_t st = NG_OK;
     *gone = malloc((n + 1) * sizeof **gone);
     if (!*gone)
         return NG_NO_MEMORY;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; st == NG_OK && i < n; i++) {
         ng_filestate_t *s = ng_filestates_at(u->index->states, i);
-        if (!s->seen && may_remove(u, s)) {
+        int may = 0;
+        if (!s->seen)
+            st = may_remove(u, s, &may);
+        if (may) {
             (*gone)[k].hash = s->hash;
             (*gone)[k++].place = i;
         }
     }
     qsort(*gone, k, sizeof **gone, by_hash);
     *n_gone = k;
-    return NG_OK;
+    return st;
 }
 
 /* The state of a gone file with content HASH, not yet taken over by another
@@ -1126,14 +1225,15 @@ static size_t root_of(const update_t *u, const char *file)
  * of them: a file that is gone is then removed by the last phase. */
 static ng_status_t list_files(update_t *u)
 {
-    ng_status_t st = load_states(u->index, 0);
+    loader_t l = { u->index, u->roots, u->n_roots };
+    ng_status_t st = load_states(u->index, 0, NULL, 0);
     for (size_t i = 0; st == NG_OK && i < u->n_files; i++) {
         const char *file = u->files[i];
         size_t root = root_of(u, file);
         struct stat sb;
         if (root == SIZE_MAX)
             continue;
-        st = load_state_of(u->index, file);
+        st = load_state_of(&l, file);
         if (st == NG_OK && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
             char *path = strdup(file);
             st = path ? add_entry(u, path, root, &sb) : NG_NO_MEMORY;
@@ -1157,10 +1257,11 @@ static ng_status_t run_update(update_t *u)
         only_files = !u->roots[r] ||
                      (stat(u->roots[r], &sb) == 0 && S_ISREG(sb.st_mode));
     }
-    ng_status_t st = load_states(index, !only_files);
+    loader_t l = { index, u->roots, u->n_roots };
+    ng_status_t st = load_states(index, !only_files, u->roots, u->n_roots);
     for (size_t r = 0; only_files && st == NG_OK && r < u->n_roots; r++)
         if (u->roots[r])
-            st = load_state_of(index, u->roots[r]);
+            st = load_state_of(&l, u->roots[r]);
 
     /* Find every story file first, so that progress has a total and the
      * same file reached through two roots is indexed once. */
@@ -1281,7 +1382,10 @@ static ng_status_t process_entries(update_t *u)
     size_t n_states = ng_filestates_count(index->states);
     for (size_t i = 0; st == NG_OK && i < n_states; i++) {
         ng_filestate_t *s = ng_filestates_at(index->states, i);
-        if (s->seen || !may_remove(u, s))
+        int may = 0;
+        if (!s->seen)
+            st = may_remove(u, s, &may);
+        if (!may)
             continue;
         st = remove_file(index, s);
         if (st == NG_OK) {
@@ -1558,7 +1662,7 @@ static ng_status_t merge_parts(ng_index_t *index, worker_t *workers,
         free(error);
         return ng_status_from_xc(rc);
     }
-    st = load_states(index, 1);
+    st = load_states(index, 1, NULL, 0);
     for (size_t i = 0; st == NG_OK && i < ng_filestates_count(index->states);
          i++)
         ng_filestates_at(index->states, i)->seen = 1;
@@ -1583,7 +1687,7 @@ static ng_status_t open_part(ng_index_t *index, worker_t *w, unsigned i)
                                    ng_stemmer_language(index->stemmer),
                                    &w->own, &error);
     if (st == NG_OK)
-        st = load_states(w->own, 0);
+        st = load_states(w->own, 0, NULL, 0);
     else
         set_error(index, "cannot make the partial index '%s': %s", w->path,
                   error ? error : ng_status_to_string(st));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "filestate.h"
 #include "schema.h"
 #include "terms.h"
 #include "tokenizer.h"
@@ -143,10 +144,15 @@ char *ng_terms_id_term(const char *prefix, const char *id, const char *suffix)
     return n < 0 ? NULL : term;
 }
 
-void ng_terms_file_term(const char *path, char *term)
+void ng_terms_file_term_of(uint64_t path_hash, char *term)
 {
     snprintf(term, NG_TERMS_FILE_TERM_MAX, "%s%016" PRIx64, NG_PREFIX_FILE,
-             (uint64_t)XXH3_64bits(path, strlen(path)));
+             path_hash);
+}
+
+void ng_terms_file_term(const char *path, char *term)
+{
+    ng_terms_file_term_of(ng_filestate_path_hash(path), term);
 }
 
 ng_status_t ng_terms_story_fields(const char *story_id, const char *date,

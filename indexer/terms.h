@@ -8,6 +8,7 @@
 #define NEWSGREP_TERMS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 #include "stemmer.h"
@@ -59,6 +60,10 @@ char *ng_terms_id_term(const char *prefix, const char *id, const char *suffix);
  * bytes.  Cannot fail. */
 #define NG_TERMS_FILE_TERM_MAX 24
 void ng_terms_file_term(const char *path, char *term);
+
+/* The same, from the hash of the path: ng_filestate_path_hash(), which the
+ * file's record is named by too. */
+void ng_terms_file_term_of(uint64_t path_hash, char *term);
 
 /*
  * The host name of URL, lower case, without a leading "www.", as a newly

@@ -835,7 +835,7 @@ static int by_path_then_root(const void *a, const void *b)
 /* Commits when a batch is full. */
 static ng_status_t count_change(update_t *u)
 {
-    unsigned batch = u->run->batch ? u->run->batch : 1000;
+    unsigned batch = u->run->batch ? u->run->batch : NG_INDEX_BATCH;
     if (++u->changes < batch)
         return NG_OK;
     u->changes = 0;
@@ -1199,8 +1199,6 @@ static unsigned build_jobs(const update_t *u, size_t n_new)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         if (n_new < NG_INDEX_PARALLEL_MIN || cores < 2)
             return 1;
-        /* Each writer holds up to a batch of changes in memory (about
-         * 50 MB for 1,000 news stories); four keep a build under 300 MB. */
         jobs = cores > NG_INDEX_MAX_AUTO_JOBS ? NG_INDEX_MAX_AUTO_JOBS
                                               : (unsigned)cores;
     }
@@ -1333,9 +1331,18 @@ static ng_status_t process_entries(update_t *u)
 {
     ng_index_t *index = u->index;
     ng_status_t st = NG_OK;
-    if (u->n_entries > 0)
+    if (u->n_entries > 0) {
+        /* The walk is over: give back what the list grew beyond it (up to
+         * half of it, which a first build would otherwise hold to the
+         * end). */
+        entry_t *fitted = realloc(u->entries, u->n_entries * sizeof *fitted);
+        if (fitted) {
+            u->entries = fitted;
+            u->cap_entries = u->n_entries;
+        }
         qsort(u->entries, u->n_entries, sizeof *u->entries,
               by_path_then_root);
+    }
 
     /* Known files first; new ones are kept for when it is known which
      * files are gone. */
@@ -1725,6 +1732,12 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
         w->shared = &shared;
         w->run = *u->run;
         w->run.progress = NULL;
+        /* The writers share one batch: together they hold the changes of
+         * about one batch of stories in memory (some 50 MB for 1,000 news
+         * stories), not one batch each.  Smaller batches cost these fresh
+         * partial indexes nothing: their commits only append. */
+        unsigned batch = u->run->batch ? u->run->batch : NG_INDEX_BATCH;
+        w->run.batch = batch / jobs ? batch / jobs : 1;
         if (u->run->warn) {
             w->run.warn = locked_warn;
             w->run.warn_ctx = &shared;

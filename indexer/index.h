@@ -45,7 +45,8 @@ typedef struct {
      * after the story at hand, commits what is done and returns
      * NG_INTERRUPTED. */
     const volatile sig_atomic_t *stop;
-    unsigned batch;                   /* stories per commit; 0: 1000 */
+    unsigned batch;   /* stories per commit; 0: NG_INDEX_BATCH; shared by the
+                         threads of a first build */
     /* Threads for a first build (an index that records no file yet): 0
      * means one per core, from NG_INDEX_PARALLEL_MIN new files on; 1 means
      * none; N means N, for any number of files. */
@@ -56,6 +57,9 @@ typedef struct {
  * cores by itself: below it, starting threads and merging costs more than it
  * saves. */
 #define NG_INDEX_PARALLEL_MIN 2000
+
+/* Stories written between commits unless the run says otherwise. */
+#define NG_INDEX_BATCH 1000
 
 /* At most this many threads when the cores decide (RUN->jobs 0). */
 #define NG_INDEX_MAX_AUTO_JOBS 4

@@ -838,6 +838,16 @@ static int read_example(const char *text, example_arg_t *arg)
 
 /* "newsgrep similar PATH[:N]": the stories most like PATH's, as stories
  * unless --per-story asks for paragraphs. */
+/* Non-zero if COMMAND was given no arguments (N_ARGS); else complains. */
+static int no_arguments(const char *command, size_t n_args)
+{
+    if (n_args == 0)
+        return 1;
+    cli_complain("%s takes no arguments (see newsgrep %s --help)", command,
+                 command);
+    return 0;
+}
+
 static int run_similar(const char *db_path, const cli_options_t *opts,
                        char *const *args, size_t n_args)
 {
@@ -1032,12 +1042,8 @@ static int run_command(int argc, char **argv, const ng_config_t *cfg,
         rc = cli_index(db_path, &opts, args, n_args);
         break;
     case CMD_STATS:
-        if (n_args > 0) {
-            cli_complain("stats takes no arguments (see newsgrep --help)");
-            rc = EXIT_TROUBLE;
-        } else {
-            rc = cli_stats(db_path, &opts);
-        }
+        rc = no_arguments("stats", n_args) ? cli_stats(db_path, &opts)
+                                           : EXIT_TROUBLE;
         break;
     case CMD_SEARCH:
         rc = run_search(db_path, &opts, args, n_args);
@@ -1046,22 +1052,12 @@ static int run_command(int argc, char **argv, const ng_config_t *cfg,
         rc = run_similar(db_path, &opts, args, n_args);
         break;
     case CMD_SERVE:
-        if (n_args > 0) {
-            cli_complain("serve takes no arguments (see newsgrep serve "
-                         "--help)");
-            rc = EXIT_TROUBLE;
-        } else {
-            rc = cli_serve(db_path, &opts);
-        }
+        rc = no_arguments("serve", n_args) ? cli_serve(db_path, &opts)
+                                           : EXIT_TROUBLE;
         break;
     case CMD_COMPACT:
-        if (n_args > 0) {
-            cli_complain("compact takes no arguments (see newsgrep compact "
-                         "--help)");
-            rc = EXIT_TROUBLE;
-        } else {
-            rc = cli_compact(db_path, &opts);
-        }
+        rc = no_arguments("compact", n_args) ? cli_compact(db_path, &opts)
+                                             : EXIT_TROUBLE;
         break;
     }
     free(db_path);

@@ -126,6 +126,12 @@ void ng_stemmer_free(ng_stemmer_t *stemmer)
 }
 
 /* Returns NULL if memory ran out. */
+int ng_stemmer_keeps_first_byte(const ng_stemmer_t *stemmer)
+{
+    return stemmer && (strcmp(stemmer->language, "english") == 0 ||
+                       strcmp(stemmer->language, "porter") == 0);
+}
+
 const char *ng_stemmer_stem(ng_stemmer_t *stemmer, const char *word,
                             size_t len, size_t *stem_len)
 {

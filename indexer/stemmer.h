@@ -35,6 +35,16 @@ void ng_stemmer_free(ng_stemmer_t *stemmer);
 const char *ng_stemmer_stem(ng_stemmer_t *stemmer, const char *word,
                             size_t len, size_t *stem_len);
 
+/*
+ * Non-zero if every stem STEMMER returns begins with the first byte of its
+ * word, so that a word cannot have a stem that begins otherwise: true of
+ * the English and Porter algorithms, which change only endings (their
+ * exceptions too: "dying" gives "die").  Callers use it to skip stemming
+ * words that cannot match; 0 (stem everything) for the other languages,
+ * some of which remove prefixes or accents.
+ */
+int ng_stemmer_keeps_first_byte(const ng_stemmer_t *stemmer);
+
 /* The canonical algorithm name the stemmer was made for ("english"). */
 const char *ng_stemmer_language(const ng_stemmer_t *stemmer);
 

@@ -14,6 +14,10 @@ typedef struct {
     size_t n_terms;
     ng_span_t *spans;
     size_t n_spans, cap;
+    /* With a stemmer that keeps a word's first byte, the first bytes of
+     * the stems sought: a word starting otherwise is not stemmed. */
+    int filter;
+    unsigned char firsts[256];
     char buf[2 * NG_TOKEN_MAX_BYTES + 16];
 } job_t;
 
@@ -39,7 +43,7 @@ static int on_token(void *ctx, const ng_token_t *token)
 {
     job_t *job = ctx;
     int hit = is_query_term(job, job->prefix, "", token->text, token->len);
-    if (!hit) {
+    if (!hit && (!job->filter || job->firsts[(unsigned char)token->text[0]])) {
         size_t stem_len;
         const char *stem = ng_stemmer_stem(job->stemmer, token->text,
                                            token->len, &stem_len);
@@ -75,6 +79,13 @@ ng_status_t ng_highlight(ng_stemmer_t *stemmer, const char *text, size_t len,
     job->prefix = prefix;
     job->terms = terms;
     job->n_terms = n_terms;
+    job->filter = ng_stemmer_keeps_first_byte(stemmer);
+    size_t skip = strlen(NG_PREFIX_STEM) + strlen(prefix);
+    for (size_t i = 0; i < n_terms; i++)
+        if (strncmp(terms[i], NG_PREFIX_STEM, strlen(NG_PREFIX_STEM)) == 0 &&
+            strncmp(terms[i] + strlen(NG_PREFIX_STEM), prefix,
+                    strlen(prefix)) == 0 && strlen(terms[i]) > skip)
+            job->firsts[(unsigned char)terms[i][skip]] = 1;
     int rc = n_terms ? ng_tokenize(text, len, 0, on_token, job, NULL) : 0;
     if (rc != 0) {
         free(job->spans);

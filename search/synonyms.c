@@ -426,13 +426,25 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                                                           words[i].text)))
             rc = XC_NO_MEMORY;
 
+    /* With a stemmer that keeps first bytes, a member whose first word
+     * starts with none of the query's stems' first bytes is not in the
+     * query, and is stemmed only if its group is. */
+    unsigned char firsts[256] = { 0 };
+    int filter = ng_stemmer_keeps_first_byte(stemmer);
+    for (size_t i = 0; i < n_words; i++)
+        if (stems[i])
+            firsts[(unsigned char)stems[i][0]] = 1;
+
     /* Which members the query has, and then, once each member it has is
      * marked seen, the others of their groups. */
     stemmed_t *k = keys;
     for (size_t g = 0; g < syn->n && rc == XC_OK; g++) {
         const group_t *group = &syn->groups[g];
         for (size_t m = 0; m < group->n && rc == XC_OK; m++, k++) {
-            if (!(k->key = member_key(stemmer, &group->members[m]))) {
+            const member_t *member = &group->members[m];
+            if (filter && !firsts[(unsigned char)member->words[0][0]])
+                continue;
+            if (!(k->key = member_key(stemmer, member))) {
                 rc = XC_NO_MEMORY;
                 break;
             }
@@ -448,7 +460,11 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
         int matched = 0;
         for (size_t m = 0; m < group->n; m++)
             matched |= k[m].in_query;
-        if (matched)
+        for (size_t m = 0; matched && m < group->n && rc == XC_OK; m++)
+            if (!k[m].key && !(k[m].key = member_key(stemmer,
+                                                     &group->members[m])))
+                rc = XC_NO_MEMORY;
+        if (matched && rc == XC_OK)
             rc = expand_group(db, group, k, seen, &n_seen, &all);
         k += group->n;
     }

@@ -6,11 +6,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libstemmer.h>
 
 #include "stemmer.h"
+#include "tokenizer.h"
 
 /* Creates a stemmer for LANGUAGE, failing the test if that fails. */
 static ng_stemmer_t *make(const char *language)
@@ -184,6 +188,76 @@ static void test_result_is_borrowed_until_next_call(void **state)
     ng_stemmer_free(b);
 }
 
+typedef struct {
+    ng_stemmer_t *stemmers[2];
+    size_t words;
+} first_byte_t;
+
+static int check_first_byte(void *ctx, const ng_token_t *token)
+{
+    first_byte_t *fb = ctx;
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        const char *stem = ng_stemmer_stem(fb->stemmers[i], token->text,
+                                           token->len, &len);
+        assert_non_null(stem);
+        if (len == 0 || stem[0] != token->text[0])
+            fail_msg("%s stems '%s' to '%s'",
+                     ng_stemmer_language(fb->stemmers[i]), token->text, stem);
+    }
+    fb->words++;
+    return 0;
+}
+
+/* What ng_stemmer_keeps_first_byte() promises, checked on Porter2's
+ * exceptions and on every word of the shipped stories; and the languages
+ * that break it are not said to keep it. */
+static void test_keeps_first_byte(void **state)
+{
+    (void)state;
+    first_byte_t fb = { { make("english"), make("porter") }, 0 };
+    assert_true(ng_stemmer_keeps_first_byte(fb.stemmers[0]));
+    assert_true(ng_stemmer_keeps_first_byte(fb.stemmers[1]));
+    const char *odd = "skis skies dying lying tying idly gently ugly early "
+                      "only singly sky news howe atlas cosmos bias andes "
+                      "yelling youths 1990s y's o'neill generously";
+    assert_int_equal(ng_tokenize(odd, strlen(odd), 0, check_first_byte, &fb,
+                                 NULL), 0);
+    const char *corpus = getenv("NEWSGREP_TEST_CORPUS");
+    DIR *dir = corpus ? opendir(corpus) : NULL;
+    assert_non_null(dir);
+    size_t stories = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", corpus, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        char buf[1 << 16];
+        size_t len = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        assert_int_equal(ng_tokenize(buf, len, 0, check_first_byte, &fb,
+                                     NULL), 0);
+        stories++;
+    }
+    closedir(dir);
+    assert_true(stories >= 10);
+    assert_true(fb.words > 1000);
+    ng_stemmer_free(fb.stemmers[0]);
+    ng_stemmer_free(fb.stemmers[1]);
+
+    /* German turns "ä" into "a", Indonesian removes prefixes. */
+    ng_stemmer_t *german = make("german"), *indonesian = make("indonesian");
+    assert_false(ng_stemmer_keeps_first_byte(german));
+    assert_false(ng_stemmer_keeps_first_byte(indonesian));
+    check_stem(german, "ärger", "arg");
+    check_stem(indonesian, "menulis", "ulis");
+    ng_stemmer_free(german);
+    ng_stemmer_free(indonesian);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_french_utf8),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_result_is_borrowed_until_next_call),
+        cmocka_unit_test(test_keeps_first_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -402,7 +402,7 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
                                  const char *text, size_t len)
 {
     xc_doc_t *doc = xc_doc_new();
-    char *unique = NULL, *data = NULL;
+    char *data = NULL;
     ng_status_t st = NG_NO_MEMORY;
     if (!doc)
         return NG_NO_MEMORY;
@@ -415,12 +415,7 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
         ng_terms_story_fields(id, story->date, story->source, &doc_sink,
                               doc) != NG_OK)
         goto done;
-    char number_text[16];
-    snprintf(number_text, sizeof number_text, "#%u", number);
-    unique = ng_terms_id_term(NG_PREFIX_UNIQUE, id, number_text);
-    if (!unique ||
-        xc_doc_add_boolean_term(doc, unique, strlen(unique)) != XC_OK ||
-        xc_doc_add_boolean_term(doc, file_term, strlen(file_term)) != XC_OK)
+    if (xc_doc_add_boolean_term(doc, file_term, strlen(file_term)) != XC_OK)
         goto done;
 
     char date[9] = "";
@@ -430,8 +425,8 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
         memcpy(date + 6, story->date + 8, 2);
         date[8] = '\0';
     }
-    char para[16];
-    snprintf(para, sizeof para, "%06u", number);
+    char para[NG_PARAGRAPH_VALUE_MAX];
+    ng_terms_paragraph_value(number, para);
     data = paragraph_data(id, abs_path, story, number, text);
     if (!data ||
         xc_doc_set_value(doc, NG_SLOT_STORY, id, strlen(id)) != XC_OK ||
@@ -441,7 +436,7 @@ static ng_status_t add_paragraph(ng_index_t *index, const char *id,
         goto done;
 
     /* add_story() has just deleted every paragraph of the story, so this
-     * one is new: adding it spares Xapian a look-up of its unique term. */
+     * one is new. */
     xc_db_t *db = story_db(index, id);
     xc_status_t rc = xc_db_replace_doc(db, NULL, doc);
     st = rc == XC_OK ? NG_OK : db_failed_on(index, db, rc);
@@ -449,7 +444,6 @@ done:
     if (st == NG_NO_MEMORY)
         set_error(index, "out of memory");
     free(data);
-    free(unique);
     xc_doc_free(doc);
     return st;
 }

@@ -26,7 +26,6 @@
  *   S<word>      the headline's words, with positions, in every paragraph of
  *                the story (searchable as title:word);
  *   ZS<stem>     the headline's stems;
- *   Q<id>#<n>    unique id of paragraph N of story ID (boolean);
  *   XS<id>       every paragraph of story ID (boolean): replace or delete a
  *                whole story with one term;
  *   XF<hash>     every paragraph read from one file, by a hash of its path
@@ -39,7 +38,11 @@
  *
  *   slot 0  NG_SLOT_STORY      the story id: collapse hits per story;
  *   slot 1  NG_SLOT_DATE       "YYYYMMDD" (or empty): sort and range by date;
- *   slot 2  NG_SLOT_PARAGRAPH  the paragraph number, Xapian-sortable.
+ *   slot 2  NG_SLOT_PARAGRAPH  the paragraph number, six digits or more
+ *                              (ng_terms_paragraph_value()): with XS<id>,
+ *                              finds paragraph N of a story (a unique term
+ *                              per paragraph would cost every build and
+ *                              the index a term for each).
  *
  * Document data: one JSON object (UTF-8) with the fields
  *   "story", "path" (absolute), "title", "date" ("YYYY-MM-DD" or absent),
@@ -63,7 +66,6 @@
 #define NG_PREFIX_STEM       "Z"
 #define NG_PREFIX_TITLE      "S"
 #define NG_PREFIX_TITLE_STEM "ZS"
-#define NG_PREFIX_UNIQUE     "Q"
 #define NG_PREFIX_STORY      "XS"
 #define NG_PREFIX_FILE       "XF"
 #define NG_PREFIX_HOST       "H"

@@ -155,6 +155,11 @@ void ng_terms_file_term(const char *path, char *term)
     ng_terms_file_term_of(ng_filestate_path_hash(path), term);
 }
 
+void ng_terms_paragraph_value(unsigned number, char *value)
+{
+    snprintf(value, NG_PARAGRAPH_VALUE_MAX, "%06u", number);
+}
+
 ng_status_t ng_terms_story_fields(const char *story_id, const char *date,
                                   const char *source,
                                   const ng_term_sink_t *sink, void *ctx)

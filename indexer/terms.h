@@ -65,6 +65,13 @@ void ng_terms_file_term(const char *path, char *term);
  * file's record is named by too. */
 void ng_terms_file_term_of(uint64_t path_hash, char *term);
 
+/* The value of paragraph NUMBER in NG_SLOT_PARAGRAPH: six digits or more,
+ * so that values sort as numbers up to 999,999, into VALUE, which must hold
+ * NG_PARAGRAPH_VALUE_MAX bytes.  Reading paragraph N of a story back is
+ * its XS term filtered to this value. */
+#define NG_PARAGRAPH_VALUE_MAX 16
+void ng_terms_paragraph_value(unsigned number, char *value);
+
 /*
  * The host name of URL, lower case, without a leading "www.", as a newly
  * allocated string (caller frees); NULL if URL has none ("Reuters", "") or if

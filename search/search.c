@@ -489,12 +489,17 @@ static ng_status_t add_synonyms(ng_searcher_t *s, try_t *t,
 static ng_status_t paragraph_text(ng_searcher_t *s, const char *story,
                                   unsigned number, char **text, char **error)
 {
-    char suffix[16];
-    snprintf(suffix, sizeof suffix, "#%u", number);
+    char value[NG_PARAGRAPH_VALUE_MAX];
+    ng_terms_paragraph_value(number, value);
     *text = NULL;
-    char *term = ng_terms_id_term(NG_PREFIX_UNIQUE, story, suffix);
-    xc_query_t *q = term ? xc_query_new_term(term, strlen(term)) : NULL;
+    char *term = ng_terms_id_term(NG_PREFIX_STORY, story, "");
+    xc_query_t *whole = term ? xc_query_new_term(term, strlen(term)) : NULL;
+    xc_query_t *one = xc_query_value_range(NG_SLOT_PARAGRAPH, value, value);
+    xc_query_t *q = whole && one ? xc_query_combine(XC_OP_FILTER, whole, one)
+                                 : NULL;
     free(term);
+    xc_query_free(whole);
+    xc_query_free(one);
     if (!q)
         return NG_NO_MEMORY;
     xc_mset_t *mset = NULL;

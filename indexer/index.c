@@ -1555,7 +1555,14 @@ typedef struct {
     pthread_mutex_t lock;         /* around the caller's warn */
     atomic_size_t done;           /* files looked at, by all threads */
     atomic_uint finished;         /* threads that are done */
+    const size_t *entries;        /* the new files, in the walk's order */
+    size_t n_entries;
+    atomic_size_t next;           /* the first not yet taken */
 } shared_t;
+
+/* Files a thread takes at a time: few enough that the threads finish
+ * together, enough to keep a folder's neighbouring files together. */
+#define BUILD_CHUNK 32
 
 /* One thread's part of the build. */
 typedef struct {
@@ -1563,8 +1570,6 @@ typedef struct {
     update_t u;                   /* its own, on its own index */
     ng_index_run_t run;           /* the caller's, with a locked warn */
     ng_index_counts_t counts;
-    const size_t *slice;          /* its entries */
-    size_t n;
     char *path;                   /* its partial index; NULL for the main */
     ng_index_t *own;              /* the partial index it opened */
     ng_status_t status;
@@ -1578,19 +1583,29 @@ static void locked_warn(void *ctx, const char *path, const char *message)
     pthread_mutex_unlock(&shared->lock);
 }
 
-/* Indexes the worker's slice of new files into its index and commits. */
-static void *build_slice(void *arg)
+/* Indexes new files into the worker's index, BUILD_CHUNK at a time from
+ * the shared list until none is left, and commits. */
+static void *build_worker(void *arg)
 {
     worker_t *w = arg;
     update_t *u = &w->u;
+    shared_t *shared = w->shared;
     ng_status_t st = NG_OK;
-    for (size_t k = 0; st == NG_OK && k < w->n; k++) {
-        if (stopped(u)) {
-            st = NG_INTERRUPTED;
+    while (st == NG_OK) {
+        size_t first = atomic_fetch_add(&shared->next, BUILD_CHUNK);
+        if (first >= shared->n_entries)
             break;
+        size_t end = shared->n_entries - first > BUILD_CHUNK
+                         ? first + BUILD_CHUNK
+                         : shared->n_entries;
+        for (size_t k = first; st == NG_OK && k < end; k++) {
+            if (stopped(u)) {
+                st = NG_INTERRUPTED;
+                break;
+            }
+            st = index_new(u, &u->entries[shared->entries[k]], NULL, 0);
+            atomic_fetch_add(&shared->done, 1);
         }
-        st = index_new(u, &u->entries[w->slice[k]], NULL, 0);
-        atomic_fetch_add(&w->shared->done, 1);
     }
     if (st == NG_OK || st == NG_INTERRUPTED) {
         ng_status_t cst = ng_index_commit(u->index);
@@ -1709,7 +1724,8 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
     ng_index_t *index = u->index;
     worker_t *workers = calloc(jobs, sizeof *workers);
     pthread_t *threads = calloc(jobs, sizeof *threads);
-    shared_t shared = { .run = u->run };
+    shared_t shared = { .run = u->run, .entries = new_entries,
+                        .n_entries = n_new };
     if (!workers || !threads) {
         free(workers);
         free(threads);
@@ -1718,6 +1734,7 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
     pthread_mutex_init(&shared.lock, NULL);
     atomic_init(&shared.done, 0);
     atomic_init(&shared.finished, 0);
+    atomic_init(&shared.next, 0);
 
     ng_status_t st = NG_OK;
     unsigned started = 0;
@@ -1740,9 +1757,6 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
         w->u.run = &w->run;
         w->u.counts = &w->counts;
         w->u.changes = 0;
-        /* Contiguous slices keep a folder's files together. */
-        w->slice = new_entries + n_new * i / jobs;
-        w->n = n_new * (i + 1) / jobs - n_new * i / jobs;
         if (i > 0) {
             st = open_part(index, w, i);
             w->u.index = w->own;
@@ -1751,7 +1765,7 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
     /* Threads touch the XML parser only once it is set up. */
     ng_formats_init();
     for (unsigned i = 0; i < jobs && st == NG_OK; i++) {
-        if (pthread_create(&threads[i], NULL, build_slice, &workers[i]) != 0)
+        if (pthread_create(&threads[i], NULL, build_worker, &workers[i]) != 0)
             st = NG_NO_MEMORY;
         else
             started++;

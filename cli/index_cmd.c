@@ -223,8 +223,9 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     progress_t progress = { now(), 0, 0 };
     report_t report = { NULL, 0, NULL, 0 };
     report.stream = open_memstream(&report.text, &report.len);
-    ng_index_run_t run = { on_skip, &report, NULL, NULL, &stop_signal,
-                           opts->batch, opts->jobs };
+    ng_index_run_t run = { .warn = on_skip, .warn_ctx = &report,
+                           .stop = &stop_signal, .batch = opts->batch,
+                           .jobs = opts->jobs };
     if (!opts->quiet && isatty(STDERR_FILENO)) {
         run.progress = on_progress;
         run.progress_ctx = &progress;

@@ -1558,6 +1558,10 @@ typedef struct {
     const size_t *entries;        /* the new files, in the walk's order */
     size_t n_entries;
     atomic_size_t next;           /* the first not yet taken */
+    ng_index_t *main;             /* the main index, beside which parts go */
+    atomic_uint next_part;        /* the number of the next partial index */
+    char **parts;                 /* partial indexes filled and closed, */
+    size_t n_parts, cap_parts;    /* under LOCK */
 } shared_t;
 
 /* Files a thread takes at a time: few enough that the threads finish
@@ -1572,6 +1576,8 @@ typedef struct {
     ng_index_counts_t counts;
     char *path;                   /* its partial index; NULL for the main */
     ng_index_t *own;              /* the partial index it opened */
+    unsigned long part_start;     /* COUNTS.paragraphs when OWN was opened */
+    char *error;                  /* why starting a partial index failed */
     ng_status_t status;
 } worker_t;
 
@@ -1582,6 +1588,8 @@ static void locked_warn(void *ctx, const char *path, const char *message)
     shared->run->warn(shared->run->warn_ctx, path, message);
     pthread_mutex_unlock(&shared->lock);
 }
+
+static ng_status_t next_part(worker_t *w);
 
 /* Indexes new files into the worker's index, BUILD_CHUNK at a time from
  * the shared list until none is left, and commits. */
@@ -1606,6 +1614,12 @@ static void *build_worker(void *arg)
             st = index_new(u, &u->entries[shared->entries[k]], NULL, 0);
             atomic_fetch_add(&shared->done, 1);
         }
+        unsigned long part = u->run->part_paragraphs
+                                 ? u->run->part_paragraphs
+                                 : NG_INDEX_PART_PARAGRAPHS;
+        if (st == NG_OK && w->counts.paragraphs - w->part_start >= part &&
+            atomic_load(&shared->next) < shared->n_entries)
+            st = next_part(w);
     }
     if (st == NG_OK || st == NG_INTERRUPTED) {
         ng_status_t cst = ng_index_commit(u->index);
@@ -1625,23 +1639,23 @@ static void add_counts(ng_index_counts_t *to, const ng_index_counts_t *from)
     to->paragraphs += from->paragraphs;
 }
 
-/* Merges the committed main index and the partial ones of WORKERS into a
+/* Merges the committed main index and the N_PARTS partial ones into a
  * compact copy and swaps it in; then opens the main index again there and
  * reads its records, all of files just indexed. */
-static ng_status_t merge_parts(ng_index_t *index, worker_t *workers,
-                               unsigned jobs)
+static ng_status_t merge_parts(ng_index_t *index, char **parts,
+                               size_t n_parts)
 {
-    const char **sources = calloc(jobs, sizeof *sources);
+    const char **sources = calloc(n_parts + 1, sizeof *sources);
     char *merged = NULL, *error = NULL;
     if (!sources || asprintf(&merged, "%s.merge", index->path) < 0) {
         free(sources);
         return NG_NO_MEMORY;
     }
     sources[0] = index->path;
-    for (unsigned i = 1; i < jobs; i++)
-        sources[i] = workers[i].path;
+    for (size_t i = 0; i < n_parts; i++)
+        sources[i + 1] = parts[i];
     ng_status_t st = NG_OK;
-    xc_status_t rc = xc_merge(sources, jobs, merged, &error);
+    xc_status_t rc = xc_merge(sources, n_parts + 1, merged, &error);
     if (rc != XC_OK) {
         set_error(index, "cannot merge the partial indexes into '%s': %s",
                   merged, error ? error : xc_status_to_string(rc));
@@ -1685,9 +1699,11 @@ static ng_status_t merge_parts(ng_index_t *index, worker_t *workers,
     return st;
 }
 
-/* Opens worker I's partial index beside the main one, removing what a
- * stopped build left there. */
-static ng_status_t open_part(ng_index_t *index, worker_t *w, unsigned i)
+/* Opens partial index number I beside the main index INDEX as worker W's,
+ * removing what a stopped build left there.  On failure sets W->error
+ * (INDEX is not touched: other threads may be writing it). */
+static ng_status_t open_part(const ng_index_t *index, worker_t *w,
+                             unsigned i)
 {
     char *error = NULL;
     if (asprintf(&w->path, "%s.part%u", index->path, i) < 0) {
@@ -1695,8 +1711,9 @@ static ng_status_t open_part(ng_index_t *index, worker_t *w, unsigned i)
         return NG_NO_MEMORY;
     }
     if (remove_index_folder(w->path) != 0) {
-        set_error(index, "cannot remove the stale partial index '%s': %s",
-                  w->path, strerror(errno));
+        if (asprintf(&w->error, "cannot remove the stale partial index "
+                                "'%s': %s", w->path, strerror(errno)) < 0)
+            w->error = NULL;
         return NG_INDEX_ERROR;
     }
     ng_status_t st = ng_index_open(w->path,
@@ -1704,11 +1721,91 @@ static ng_status_t open_part(ng_index_t *index, worker_t *w, unsigned i)
                                    &w->own, &error);
     if (st == NG_OK)
         st = load_states(w->own, 0, NULL, 0);
-    else
-        set_error(index, "cannot make the partial index '%s': %s", w->path,
-                  error ? error : ng_status_to_string(st));
+    else if (asprintf(&w->error, "cannot make the partial index '%s': %s",
+                      w->path, error ? error : ng_status_to_string(st)) < 0)
+        w->error = NULL;
     free(error);
+    w->part_start = w->counts.paragraphs;
     return st;
+}
+
+/* Adds PATH, a partial index to merge, to SHARED's list, taking it over
+ * (and removing its folder if memory ran out). */
+static ng_status_t keep_part(shared_t *shared, char *path)
+{
+    ng_status_t st = NG_OK;
+    pthread_mutex_lock(&shared->lock);
+    if (shared->n_parts == shared->cap_parts) {
+        size_t cap = shared->cap_parts ? 2 * shared->cap_parts : 8;
+        char **grown = realloc(shared->parts, cap * sizeof *grown);
+        if (grown) {
+            shared->parts = grown;
+            shared->cap_parts = cap;
+        }
+    }
+    if (shared->n_parts < shared->cap_parts) {
+        shared->parts[shared->n_parts++] = path;
+    } else {
+        remove_index_folder(path);
+        free(path);
+        st = NG_NO_MEMORY;
+    }
+    pthread_mutex_unlock(&shared->lock);
+    return st;
+}
+
+/* Commits worker W's index and goes on in a new partial index; the full
+ * one is closed and kept for the merge. */
+static ng_status_t next_part(worker_t *w)
+{
+    ng_status_t st = ng_index_commit(w->u.index);
+    if (st != NG_OK)
+        return st;
+    w->u.changes = 0;
+    if (w->own) {
+        ng_index_close(w->own);
+        w->own = NULL;
+        st = keep_part(w->shared, w->path);
+        w->path = NULL;
+        if (st != NG_OK)
+            return st;
+    }
+    st = open_part(w->shared->main, w, atomic_fetch_add(&w->shared->next_part,
+                                                        1));
+    if (w->own)
+        w->u.index = w->own;
+    return st;
+}
+
+/* Removes the partial indexes a stopped build left beside INDEX
+ * ("PATH.partN"); open_part() would remove only those of the numbers it
+ * reuses. */
+static void remove_stale_parts(const ng_index_t *index)
+{
+    char *copy = strdup(index->path);
+    if (!copy)
+        return;
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+    if (slash && slash != copy)
+        *slash = '\0';
+    size_t base_len = strlen(base);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        const char *rest = e->d_name + base_len;
+        if (strncmp(e->d_name, base, base_len) != 0 ||
+            strncmp(rest, ".part", 5) != 0 || !rest[5] ||
+            strspn(rest + 5, "0123456789") != strlen(rest + 5))
+            continue;
+        char *path = NULL;
+        if (asprintf(&path, "%s/%s", dir, e->d_name) >= 0)
+            remove_index_folder(path);
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    free(copy);
 }
 
 /*
@@ -1725,7 +1822,7 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
     worker_t *workers = calloc(jobs, sizeof *workers);
     pthread_t *threads = calloc(jobs, sizeof *threads);
     shared_t shared = { .run = u->run, .entries = new_entries,
-                        .n_entries = n_new };
+                        .n_entries = n_new, .main = index };
     if (!workers || !threads) {
         free(workers);
         free(threads);
@@ -1735,6 +1832,8 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
     atomic_init(&shared.done, 0);
     atomic_init(&shared.finished, 0);
     atomic_init(&shared.next, 0);
+    atomic_init(&shared.next_part, jobs);
+    remove_stale_parts(index);
 
     ng_status_t st = NG_OK;
     unsigned started = 0;
@@ -1760,6 +1859,8 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
         if (i > 0) {
             st = open_part(index, w, i);
             w->u.index = w->own;
+            if (st != NG_OK && w->error)
+                set_error(index, "%s", w->error);
         }
     }
     /* Threads touch the XML parser only once it is set up. */
@@ -1782,32 +1883,40 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
         pthread_join(threads[i], NULL);
 
     for (unsigned i = 0; i < started; i++) {
-        add_counts(u->counts, &workers[i].counts);
-        ng_status_t wst = workers[i].status;
-        if (st == NG_OK && wst != NG_OK) {
-            st = wst;
-            if (i > 0 && wst != NG_INTERRUPTED)
-                set_error(index, "%s", ng_index_error(workers[i].own));
+        worker_t *w = &workers[i];
+        add_counts(u->counts, &w->counts);
+        if (st == NG_OK && w->status != NG_OK) {
+            st = w->status;
+            if (st != NG_INTERRUPTED && w->error)
+                set_error(index, "%s", w->error);
+            else if (st != NG_INTERRUPTED && w->u.index != index)
+                set_error(index, "%s", ng_index_error(w->u.index));
         }
     }
-    for (unsigned i = 1; i < jobs; i++) {
-        ng_index_close(workers[i].own);
-        workers[i].own = NULL;
+    /* The partial indexes still open join those filled before them. */
+    for (unsigned i = 0; i < jobs; i++) {
+        worker_t *w = &workers[i];
+        ng_index_close(w->own);
+        w->own = NULL;
+        if (w->path && keep_part(&shared, w->path) != NG_OK && st == NG_OK)
+            st = NG_NO_MEMORY;
+        w->path = NULL;
+        free(w->error);
     }
     /* What was done is kept, also when the run was stopped. */
     if (started == jobs && (st == NG_OK || st == NG_INTERRUPTED)) {
-        ng_status_t mst = merge_parts(index, workers, jobs);
+        ng_status_t mst = merge_parts(index, shared.parts, shared.n_parts);
         if (mst != NG_OK)
             st = mst;
     }
     if (u->run->progress)
         u->run->progress(u->run->progress_ctx,
                          already + atomic_load(&shared.done), u->n_entries);
-    for (unsigned i = 1; i < jobs; i++) {
-        if (workers[i].path)
-            remove_index_folder(workers[i].path);
-        free(workers[i].path);
+    for (size_t i = 0; i < shared.n_parts; i++) {
+        remove_index_folder(shared.parts[i]);
+        free(shared.parts[i]);
     }
+    free(shared.parts);
     pthread_mutex_destroy(&shared.lock);
     free(workers);
     free(threads);

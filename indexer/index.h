@@ -51,6 +51,9 @@ typedef struct {
      * means one per core, from NG_INDEX_PARALLEL_MIN new files on; 1 means
      * none; N means N, for any number of files. */
     unsigned jobs;
+    /* Paragraphs each thread of a first build writes into one partial
+     * index before it starts another; 0: NG_INDEX_PART_PARAGRAPHS. */
+    unsigned long part_paragraphs;
 } ng_index_run_t;
 
 /* How many new files a first build needs before it is spread over the
@@ -60,6 +63,11 @@ typedef struct {
 
 /* Stories written between commits unless the run says otherwise. */
 #define NG_INDEX_BATCH 1000
+
+/* A Xapian commit rewrites more blocks the larger the index, so a large
+ * first build writes several partial indexes of about this many paragraphs
+ * and merges them all at once: its cost stays in line with its size. */
+#define NG_INDEX_PART_PARAGRAPHS 100000
 
 /* At most this many threads when the cores decide (RUN->jobs 0). */
 #define NG_INDEX_MAX_AUTO_JOBS 4

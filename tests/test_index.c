@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -242,7 +243,7 @@ static void test_interrupted_run_keeps_its_work(void **state)
 {
     fixture_t *f = *state;
     volatile sig_atomic_t stop = 1;
-    ng_index_run_t run = { NULL, NULL, NULL, NULL, &stop, 1, 0 };
+    ng_index_run_t run = { .stop = &stop, .batch = 1 };
     /* Stopped before the first story: nothing indexed, nothing lost. */
     ng_index_counts_t c = update(f, 1, &run, NG_INTERRUPTED);
     assert_int_equal(c.added, 0);
@@ -366,6 +367,41 @@ static void test_build_over_threads(void **state)
     assert_int_equal(hits(f, "buffalo"), 1);
 }
 
+/* A first build that fills several partial indexes per thread: all of
+ * them merged, none left beside the index, nor one a stopped build left. */
+static void test_build_over_many_parts(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 0; i < 150; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "many/%03d.txt", i);
+        snprintf(text, sizeof text, "Story %d\n\nWombat number w%d.\n", i, i);
+        free(tu_write_file(f->news, name, text));
+    }
+    char *stale = NULL;
+    assert_true(asprintf(&stale, "%s.part17", f->db) > 0);
+    assert_int_equal(mkdir(stale, 0777), 0);
+    free(tu_write_file(stale, "postlist.glass", "left by a stopped build"));
+
+    ng_index_run_t run = { .jobs = 2, .part_paragraphs = 1 };
+    ng_index_counts_t c = update(f, 1, &run, NG_OK);
+    assert_counts(c, 153, 0, 0, 0, 0);
+    assert_int_equal(hits(f, "wombat"), 150);
+    assert_int_equal(hits(f, "w149"), 1);
+    assert_int_equal(hits(f, "aardvark"), 2);
+    struct stat sb;
+    assert_int_not_equal(stat(stale, &sb), 0);
+    free(stale);
+    DIR *d = opendir(f->dir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        assert_null(strstr(e->d_name, ".part"));
+    closedir(d);
+
+    c = update(f, 0, &run, NG_OK);
+    assert_counts(c, 0, 0, 0, 153, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +420,7 @@ int main(void)
         T(test_update_named_files_only),
         T(test_second_writer_is_locked),
         T(test_build_over_threads),
+        T(test_build_over_many_parts),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1765,6 +1765,7 @@ static ng_status_t next_part(worker_t *w)
     if (w->own) {
         ng_index_close(w->own);
         w->own = NULL;
+        w->u.index = NULL;  /* until the next one is open */
         st = keep_part(w->shared, w->path);
         w->path = NULL;
         if (st != NG_OK)
@@ -1889,7 +1890,8 @@ static ng_status_t build_in_parallel(update_t *u, const size_t *new_entries,
             st = w->status;
             if (st != NG_INTERRUPTED && w->error)
                 set_error(index, "%s", w->error);
-            else if (st != NG_INTERRUPTED && w->u.index != index)
+            else if (st != NG_INTERRUPTED && w->u.index &&
+                     w->u.index != index)
                 set_error(index, "%s", ng_index_error(w->u.index));
         }
     }

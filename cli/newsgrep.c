@@ -836,8 +836,6 @@ static int read_example(const char *text, example_arg_t *arg)
     return 1;
 }
 
-/* "newsgrep similar PATH[:N]": the stories most like PATH's, as stories
- * unless --per-story asks for paragraphs. */
 /* Non-zero if COMMAND was given no arguments (N_ARGS); else complains. */
 static int no_arguments(const char *command, size_t n_args)
 {
@@ -848,6 +846,8 @@ static int no_arguments(const char *command, size_t n_args)
     return 0;
 }
 
+/* "newsgrep similar PATH[:N]": the stories most like PATH's, as stories
+ * unless --per-story asks for paragraphs. */
 static int run_similar(const char *db_path, const cli_options_t *opts,
                        char *const *args, size_t n_args)
 {

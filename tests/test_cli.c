@@ -303,6 +303,19 @@ static void test_exit_statuses(void **state)
     assert_int_equal(r.status, 2);
     tu_run_free(&r);
 
+    /* Commands that take no arguments name themselves and their help. */
+    static const char *const bare[] = { "stats", "serve", "compact" };
+    for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++) {
+        char says[64];
+        snprintf(says, sizeof says, "%s takes no arguments (see newsgrep %s "
+                 "--help)", bare[i], bare[i]);
+        r = ng(f, bare[i], "stray", NULL, NULL, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, says));
+        assert_one_line(r.err);
+        tu_run_free(&r);
+    }
+
     r = ng(f, "--help", NULL, NULL, NULL, NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: newsgrep"));

@@ -369,15 +369,21 @@ static void test_build_over_threads(void **state)
 
 /* A first build that fills several partial indexes per thread: all of
  * them merged, none left beside the index, nor one a stopped build left. */
-static void test_build_over_many_parts(void **state)
+/* Adds 150 one-paragraph stories about wombats to F's news. */
+static void write_wombats(fixture_t *f)
 {
-    fixture_t *f = *state;
     for (int i = 0; i < 150; i++) {
         char name[32], text[64];
         snprintf(name, sizeof name, "many/%03d.txt", i);
         snprintf(text, sizeof text, "Story %d\n\nWombat number w%d.\n", i, i);
         free(tu_write_file(f->news, name, text));
     }
+}
+
+static void test_build_over_many_parts(void **state)
+{
+    fixture_t *f = *state;
+    write_wombats(f);
     char *stale = NULL;
     assert_true(asprintf(&stale, "%s.part17", f->db) > 0);
     assert_int_equal(mkdir(stale, 0777), 0);
@@ -402,6 +408,42 @@ static void test_build_over_many_parts(void **state)
     assert_counts(c, 0, 0, 0, 153, 0);
 }
 
+/* A partial index that cannot be started in the middle of a build (a
+ * file stands where its folder would go): the build fails naming it, the
+ * index still opens, and the same command run again indexes what is
+ * missing. */
+static void test_part_that_cannot_start(void **state)
+{
+    fixture_t *f = *state;
+    write_wombats(f);
+    char *blocker = NULL;
+    assert_true(asprintf(&blocker, "%s.part2", f->db) > 0);
+    FILE *file = fopen(blocker, "w");
+    assert_non_null(file);
+    fclose(file);
+
+    ng_index_run_t run = { .jobs = 2, .part_paragraphs = 1 };
+    ng_index_t *index = NULL;
+    char *error = NULL;
+    assert_int_equal(ng_index_open(f->db, NULL, &index, &error), NG_OK);
+    char *paths[] = { f->news };
+    ng_index_counts_t c = { 0 };
+    assert_int_not_equal(ng_index_update(index, paths, 1, &run, &c), NG_OK);
+    assert_non_null(strstr(ng_index_error(index), blocker));
+    ng_index_close(index);
+    assert_true(doc_count(f) < 155);
+
+    /* The same command again. */
+    update(f, 1, &run, NG_OK);
+    assert_int_equal(hits(f, "wombat"), 150);
+    assert_int_equal(hits(f, "aardvark"), 2);
+    c = update(f, 0, &run, NG_OK);
+    assert_counts(c, 0, 0, 0, 153, 0);
+    struct stat sb;
+    assert_int_equal(stat(blocker, &sb), 0);  /* not ours to remove */
+    free(blocker);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +463,7 @@ int main(void)
         T(test_second_writer_is_locked),
         T(test_build_over_threads),
         T(test_build_over_many_parts),
+        T(test_part_that_cannot_start),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

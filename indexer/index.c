@@ -355,17 +355,12 @@ static int sink_posting(void *ctx, const char *term, size_t len, unsigned pos)
     return xc_doc_add_posting(ctx, term, len, pos, 1) != XC_OK;
 }
 
-static int sink_term(void *ctx, const char *term, size_t len)
-{
-    return xc_doc_add_term(ctx, term, len, 1) != XC_OK;
-}
-
 static int sink_boolean(void *ctx, const char *term, size_t len)
 {
     return xc_doc_add_boolean_term(ctx, term, len) != XC_OK;
 }
 
-static const ng_term_sink_t doc_sink = { sink_posting, sink_term,
+static const ng_term_sink_t doc_sink = { sink_posting,
                                          sink_boolean };
 
 /* The stored data of one paragraph (schema.h): a JSON object, newly

@@ -19,13 +19,14 @@
  *
  * Terms (prefixes follow Xapian's conventions where one exists):
  *
- *   word         the paragraph's words as ng_tokenize() reports them,
- *                unprefixed, with positions (phrase and NEAR searches);
- *   Z<stem>      the stem of each paragraph word, without positions; plain
- *                query words match these (Xapian's STEM_SOME);
- *   S<word>      the headline's words, with positions, in every paragraph of
- *                the story (searchable as title:word);
- *   ZS<stem>     the headline's stems;
+ *   Z<stem>      the stem of each word of the paragraph (as ng_tokenize()
+ *                reports words), with positions: words, phrases and NEAR
+ *                all match stems, as the query parser makes them.  The
+ *                words themselves are not terms: a phrase finds its
+ *                inflections too ("trade war" finds "trade wars"), and
+ *                the index holds each word once, not twice;
+ *   ZS<stem>     the headline's stems, with positions, in every paragraph
+ *                of the story (searchable as title:word);
  *   XS<id>       every paragraph of story ID (boolean): replace or delete a
  *                whole story with one term;
  *   XF<hash>     every paragraph read from one file, by a hash of its path
@@ -61,7 +62,7 @@
 #ifndef NEWSGREP_SCHEMA_H
 #define NEWSGREP_SCHEMA_H
 
-#define NG_SCHEMA_VERSION "2"
+#define NG_SCHEMA_VERSION "3"
 
 #define NG_PREFIX_STEM       "Z"
 #define NG_PREFIX_TITLE      "S"

@@ -37,28 +37,23 @@ static size_t build_term(char *buf, const char *p1, size_t p1len,
     return p1len + p2len + wlen;
 }
 
-/* Tokenizer callback: one word becomes a positional term and a stem term. */
+/* Tokenizer callback: one word becomes its stem's term, at its position. */
 static int on_token(void *vctx, const ng_token_t *token)
 {
     text_job_t *job = vctx;
     char term[TERM_MAX];
-    size_t n = build_term(term, job->prefix, job->prefix_len, "", 0,
-                          token->text, token->len);
-    if (job->sink->posting(job->ctx, term, n, token->position))
-        return 1;
-
     size_t stem_len;
     const char *stem = ng_stemmer_stem(job->stemmer, token->text, token->len,
                                        &stem_len);
     if (!stem)
         return 1;
-    /* Stems are never longer than the word in Snowball's algorithms, but a
-     * bound check costs nothing. */
-    if (stem_len > NG_TOKEN_MAX_BYTES)
+    /* Stems are never longer than the word in Snowball's algorithms, nor
+     * empty, but a bound check costs nothing. */
+    if (stem_len == 0 || stem_len > NG_TOKEN_MAX_BYTES)
         return 0;
-    n = build_term(term, NG_PREFIX_STEM, strlen(NG_PREFIX_STEM), job->prefix,
-                   job->prefix_len, stem, stem_len);
-    return job->sink->term(job->ctx, term, n);
+    size_t n = build_term(term, NG_PREFIX_STEM, strlen(NG_PREFIX_STEM),
+                          job->prefix, job->prefix_len, stem, stem_len);
+    return job->sink->posting(job->ctx, term, n, token->position);
 }
 
 ng_status_t ng_terms_index_text(ng_stemmer_t *stemmer, const char *text,

@@ -20,15 +20,14 @@
  */
 typedef struct {
     int (*posting)(void *ctx, const char *term, size_t len, unsigned position);
-    int (*term)(void *ctx, const char *term, size_t len);
     int (*boolean)(void *ctx, const char *term, size_t len);
 } ng_term_sink_t;
 
 /*
  * Indexes LEN bytes of TEXT as a field with term PREFIX ("" for the body,
- * NG_PREFIX_TITLE for the headline): each word W at its position as PREFIX W,
- * and its stem as "Z" PREFIX stem(W) without position, as Xapian's
- * QueryParser expects under STEM_SOME.  Positions start at FIRST_POSITION;
+ * NG_PREFIX_TITLE for the headline): each word W as "Z" PREFIX stem(W) at
+ * W's position, the terms the query parser makes of words and phrases
+ * (xc_query_parse() with a stemmer).  Positions start at FIRST_POSITION;
  * *NEXT_POSITION (if not NULL) gets one past the last used.  Returns NG_OK or
  * NG_NO_MEMORY.
  */

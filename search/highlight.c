@@ -42,17 +42,15 @@ static int is_query_term(job_t *job, const char *p1, const char *p2,
 static int on_token(void *ctx, const ng_token_t *token)
 {
     job_t *job = ctx;
-    int hit = is_query_term(job, job->prefix, "", token->text, token->len);
-    if (!hit && (!job->filter || job->firsts[(unsigned char)token->text[0]])) {
-        size_t stem_len;
-        const char *stem = ng_stemmer_stem(job->stemmer, token->text,
-                                           token->len, &stem_len);
-        if (!stem)
-            return 1;
-        hit = stem_len <= NG_TOKEN_MAX_BYTES &&
-              is_query_term(job, NG_PREFIX_STEM, job->prefix, stem, stem_len);
-    }
-    if (!hit)
+    if (job->filter && !job->firsts[(unsigned char)token->text[0]])
+        return 0;
+    size_t stem_len;
+    const char *stem = ng_stemmer_stem(job->stemmer, token->text, token->len,
+                                       &stem_len);
+    if (!stem)
+        return 1;
+    if (stem_len > NG_TOKEN_MAX_BYTES ||
+        !is_query_term(job, NG_PREFIX_STEM, job->prefix, stem, stem_len))
         return 0;
     if (job->n_spans == job->cap) {
         size_t cap = job->cap ? job->cap * 2 : 8;

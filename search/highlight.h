@@ -22,7 +22,7 @@ typedef struct {
 
 /*
  * Finds the words of LEN bytes of TEXT, a field indexed with term PREFIX (""
- * for paragraphs, "S" for headlines), whose term or stem term is among the
+ * for paragraphs, "S" for headlines), whose stem term is among the
  * N_TERMS query TERMS, which must be sorted in strcmp() order.  Stores the
  * spans, in text order, in a newly allocated array *SPANS (caller frees; NULL
  * when there are none) and their number in *N_SPANS.  Returns NG_OK or

@@ -499,8 +499,7 @@ static int on_operator(void *ctx, const ng_token_t *token)
     const char *stem = ng_stemmer_stem(o->stemmer, o->word, len, &stem_len);
     if (!stem)
         return -1;
-    if (has_term(o->query, "", o->word, len) ||
-        has_term(o->query, NG_PREFIX_STEM, stem, stem_len)) {
+    if (has_term(o->query, NG_PREFIX_STEM, stem, stem_len)) {
         o->misread = strcmp(o->word, "near") == 0 ||
                      strcmp(o->word, "adj") == 0 ? "near" : "bool";
         snprintf(o->word, sizeof o->word, "%.*s", (int)len,

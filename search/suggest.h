@@ -2,23 +2,26 @@
  * suggest.h: "did you mean": spelling suggestions from the index's own
  * words.
  *
- * A word of the query is replaced when the index does not have it, or has
- * it rarely (in at most one paragraph in NG_SUGGEST_RARE) and far more
- * rarely (NG_SUGGEST_RATIO times) than a close neighbour: an index word
- * within Damerau-Levenshtein distance 1 for words of up to four letters, 2
- * for longer ones, whose stem (in the index's language) differs from the
- * word's.  The nearest neighbour wins, and among equally near ones the one
- * in most paragraphs.  Candidates come from the index's
- * term list (merged over the databases of a stub), not from Xapian's
- * spelling table, so any index can be used as it is.
+ * A word of the query is replaced when the index does not have its stem,
+ * or has it rarely (in at most one paragraph in NG_SUGGEST_RARE) and far
+ * more rarely (NG_SUGGEST_RATIO times) than a close neighbour: an index
+ * stem within Damerau-Levenshtein distance 1 of the word's stem for words
+ * of up to four letters, 2 for longer ones.  The nearest neighbour wins,
+ * and among equally near ones the one in most paragraphs.  Candidates come
+ * from the index's stem terms (merged over the databases of a stub), not
+ * from Xapian's spelling table, so any index can be used as it is.  The
+ * index holds stems, not words, so the word shown is read from the
+ * paragraphs with the neighbour's stem that rank first: of their words
+ * with that stem, the one nearest the typed word ("tarrifs" becomes
+ * "tariffs", not "tariff").
  *
  * Left as typed: operators in capitals, field names and their values
  * ("title:x", "source:x", "date:x"), words followed by "*", words of one
  * letter and words with digits.  Neighbours are first looked for among
- * words that start with the same letter as the typed word or with its
- * second letter (every edit but one of the first letter); only a word the
- * index lacks altogether, with no neighbour there, is compared with all the
- * index's words.
+ * stems that start with the same letter as the word's stem or with its
+ * second letter (every edit but one of the first letter); only a stem the
+ * index lacks altogether, with no neighbour there, is compared with all
+ * the index's stems.
  */
 #ifndef NEWSGREP_SUGGEST_H
 #define NEWSGREP_SUGGEST_H

@@ -321,32 +321,38 @@ static int run_matches(const ng_query_word_t *words, char **stems,
 }
 
 /*
- * The query for member M (with stems KEY): its stem term for one word, a
- * phrase of its words for more.  Stores NULL in *OUT when DB lacks it.
+ * The query for member M (with stems KEY, joined by spaces): its stem
+ * term for one word, a phrase of its stem terms for more.  Stores NULL in
+ * *OUT when DB lacks a term of it.
  */
 static xc_status_t member_query(xc_db_t *db, const member_t *m,
                                 const char *key, xc_query_t **out)
 {
-    char *term = NULL;
+    char **terms = calloc(m->n, sizeof *terms);
     unsigned freq = 1;
-    xc_status_t rc = XC_OK;
+    xc_status_t rc = terms ? XC_OK : XC_NO_MEMORY;
     *out = NULL;
-    if (m->n == 1) {
-        if (asprintf(&term, "%s%s", NG_PREFIX_STEM, key) < 0)
-            return XC_NO_MEMORY;
-        if (db)
-            rc = xc_db_term_freq(db, term, &freq);
-        if (rc == XC_OK && freq > 0 && !(*out = xc_query_new_term(
-                                             term, strlen(term))))
+    for (size_t i = 0; i < m->n && rc == XC_OK && freq > 0; i++) {
+        size_t len = strcspn(key, " ");
+        if (asprintf(&terms[i], "%s%.*s", NG_PREFIX_STEM, (int)len,
+                     key) < 0) {
+            terms[i] = NULL;
             rc = XC_NO_MEMORY;
-        free(term);
-        return rc;
+        } else if (db) {
+            rc = xc_db_term_freq(db, terms[i], &freq);
+        }
+        key += len + (key[len] == ' ');
     }
-    for (size_t i = 0; i < m->n && db && rc == XC_OK && freq > 0; i++)
-        rc = xc_db_term_freq(db, m->words[i], &freq);
-    if (rc == XC_OK && freq > 0 &&
-        !(*out = xc_query_new_phrase((const char *const *)m->words, m->n)))
-        rc = XC_NO_MEMORY;
+    if (rc == XC_OK && freq > 0) {
+        *out = m->n == 1 ? xc_query_new_term(terms[0], strlen(terms[0]))
+                         : xc_query_new_phrase((const char *const *)terms,
+                                               m->n);
+        if (!*out)
+            rc = XC_NO_MEMORY;
+    }
+    for (size_t i = 0; terms && i < m->n; i++)
+        free(terms[i]);
+    free(terms);
     return rc;
 }
 

@@ -22,6 +22,8 @@ static const char *const stories[] = {
     "Tariff talks\n\nThe tariff was raised.\n\nA new tariff on steel.\n\n"
     "Tariff talks resume in Geneva.\n",
     "Markets\n\nMarkets fell in Tokyo.\n\nThe yen rose.\n",
+    "Talks\n\nThe government met the president.\n\nIt was over.\n\n"
+    "Over and over, the governments met.\n",
     NULL
 };
 
@@ -85,6 +87,12 @@ static void test_misspelled_word_is_corrected(void **state)
     check_suggestion(f->db, "yne", "yen");
     /* A wrong first letter is found when nothing closer is. */
     check_suggestion(f->db, "qarkets", "markets");
+    /* The index holds stems ("govern", "presid"): the word shown is the
+     * form in the paragraphs nearest what was typed, and a short common
+     * stem ("over") is not taken for the start of a long word. */
+    check_suggestion(f->db, "goverment", "government");
+    check_suggestion(f->db, "governmnets", "governments");
+    check_suggestion(f->db, "presidnet", "president");
 }
 
 static void test_correct_query_gives_nothing(void **state)

@@ -68,12 +68,11 @@ static xc_parse_options_t parse_options(strip_s_t *stem)
     return o;
 }
 
-/* One test document: positional words, extra terms, two values, data. */
+/* One test document: positional terms, two values, data. */
 typedef struct {
     const char *unique;        /* boolean "Q" term */
     const char *words[4];      /* posted at positions POS[i] */
     unsigned pos[4];
-    const char *terms[4];      /* stems, without positions */
     const char *group;         /* value slot 0 */
     const char *label;         /* value slot 1 */
     const char *data;
@@ -90,9 +89,6 @@ static xc_doc_t *make_doc(const test_doc_t *d)
         assert_int_equal(xc_doc_add_posting(doc, d->words[i],
                                             strlen(d->words[i]), d->pos[i],
                                             1), XC_OK);
-    for (size_t i = 0; i < 4 && d->terms[i]; i++)
-        assert_int_equal(xc_doc_add_term(doc, d->terms[i],
-                                         strlen(d->terms[i]), 1), XC_OK);
     assert_int_equal(xc_doc_set_value(doc, 0, d->group, strlen(d->group)),
                      XC_OK);
     assert_int_equal(xc_doc_set_value(doc, 1, d->label, strlen(d->label)),
@@ -102,23 +98,20 @@ static xc_doc_t *make_doc(const test_doc_t *d)
 }
 
 /*
- * The test index: doc1 is about tariffs and markets, doc2 has "rare earth"
- * as a phrase, doc3 has "rare" and "earth" apart, doc4 has "markets" in
- * its title ("S" prefix).  doc2 and doc3 share value slot 0.
+ * The test index, as the indexer makes one: each word's stem at the word's
+ * position.  doc1 is about tariffs and markets, doc2 has "rare earth" as a
+ * phrase, doc3 has "rare" and "earth" apart, doc4 has "markets" in its
+ * title ("ZS" prefix).  doc2 and doc3 share value slot 0.
  */
 static const test_doc_t test_docs[] = {
-    { "Qdoc1", { "tariffs", "hit", "markets", NULL }, { 1, 2, 3, 0 },
-      { "Ztariff", "Zhit", "Zmarket", NULL }, "groupA", "one",
-      "doc one: tariffs hit markets" },
-    { "Qdoc2", { "rare", "earth", "exports", NULL }, { 1, 2, 3, 0 },
-      { "Zrare", "Zearth", "Zexport", NULL }, "groupB", "two",
-      "doc two: rare earth exports" },
-    { "Qdoc3", { "rare", "metals", "on", "earth" }, { 1, 2, 3, 4 },
-      { "Zrare", "Zmetal", "Zon", "Zearth" }, "groupB", "three",
-      "doc three: rare metals on earth" },
-    { "Qdoc4", { "Smarkets", "Sfall", NULL, NULL }, { 1, 2, 0, 0 },
-      { "ZSmarket", "ZSfall", NULL, NULL }, "groupC", "four",
-      "doc four: title markets fall" },
+    { "Qdoc1", { "Ztariff", "Zhit", "Zmarket", NULL }, { 1, 2, 3, 0 },
+      "groupA", "one", "doc one: tariffs hit markets" },
+    { "Qdoc2", { "Zrare", "Zearth", "Zexport", NULL }, { 1, 2, 3, 0 },
+      "groupB", "two", "doc two: rare earth exports" },
+    { "Qdoc3", { "Zrare", "Zmetal", "Zon", "Zearth" }, { 1, 2, 3, 4 },
+      "groupB", "three", "doc three: rare metals on earth" },
+    { "Qdoc4", { "ZSmarket", "ZSfall", NULL, NULL }, { 1, 2, 0, 0 },
+      "groupC", "four", "doc four: title markets fall" },
 };
 
 static void add_documents(xc_db_t *db)
@@ -346,6 +339,9 @@ static void test_phrase_needs_adjacent_positions(void **state)
 {
     fixture_t *f = *state;
     assert_search(f->writer, "\"rare earth\"", "doc two: rare earth exports");
+    /* A phrase matches stems: inflected words stand for the same stems. */
+    assert_search(f->writer, "\"rares earths\"",
+                  "doc two: rare earth exports");
     /* Without quotes both documents match, and they tie on the words. */
     char *both = search_data(f->writer, "rare earth", NULL);
     assert_non_null(strstr(both, "doc two"));
@@ -369,10 +365,12 @@ static void test_query_terms_sorted_and_distinct(void **state)
 {
     (void)state;
     strip_s_t stem = { "", 0 };
-    xc_query_t *q = parse(NULL, "tariffs rare \"rare earth\" tariff", &stem);
-    const char *want[] = { "Zrare", "Ztariff", "earth", "rare" };
-    assert_int_equal(xc_query_term_count(q), 4);
-    for (size_t i = 0; i < 4; i++)
+    xc_query_t *q = parse(NULL, "tariffs rare \"rare earths\" tariff",
+                          &stem);
+    /* The phrase's words are stemmed too. */
+    const char *want[] = { "Zearth", "Zrare", "Ztariff" };
+    assert_int_equal(xc_query_term_count(q), 3);
+    for (size_t i = 0; i < 3; i++)
         assert_string_equal(xc_query_term(q, i), want[i]);
     assert_false(xc_query_is_empty(q));
     char *description = xc_query_describe(q);
@@ -391,7 +389,7 @@ static void test_or_combines_queries(void **state)
     xc_query_t *both = xc_query_or(a, b);
     assert_non_null(both);
     /* The terms of both, sorted; A and B themselves are unchanged. */
-    const char *want[] = { "Ztariff", "earth", "rare" };
+    const char *want[] = { "Zearth", "Zrare", "Ztariff" };
     assert_int_equal(xc_query_term_count(both), 3);
     for (size_t i = 0; i < 3; i++)
         assert_string_equal(xc_query_term(both, i), want[i]);
@@ -764,13 +762,32 @@ static void test_bad_parse_options_are_invalid(void **state)
     xc_parse_options_t o = parse_options(&stem);
     xc_query_t *q = NULL;
     char *error = NULL;
-    o.stem_prefix = "X";
+    static const char *const no_prefix[][2] = { { "title", NULL } };
+    o.fields = no_prefix;
     assert_int_equal(xc_query_parse(NULL, "tariffs", &o, &q, &error),
                      XC_INVALID);
     assert_null(q);
     assert_non_null(error);
     free(error);
     assert_int_equal(xc_query_parse(NULL, NULL, &o, &q, NULL), XC_INVALID);
+}
+
+/* Another stem prefix is put before every stem, a field's prefix after
+ * it. */
+static void test_stem_prefix_is_honoured(void **state)
+{
+    (void)state;
+    strip_s_t stem = { "", 0 };
+    xc_parse_options_t o = parse_options(&stem);
+    xc_query_t *q = NULL;
+    o.stem_prefix = "X";
+    assert_int_equal(xc_query_parse(NULL, "tariffs title:\"markets fall\"",
+                                    &o, &q, NULL), XC_OK);
+    const char *want[] = { "XSfall", "XSmarket", "Xtariff" };
+    assert_int_equal(xc_query_term_count(q), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(xc_query_term(q, i), want[i]);
+    xc_query_free(q);
 }
 
 static void test_stemmer_out_of_memory(void **state)
@@ -894,9 +911,9 @@ static void test_term_list(void **state)
                      XC_OK);
     assert_string_equal(w.text, "Zmarket:1 Zmetal:1");
     memset(&w, 0, sizeof w);
-    assert_int_equal(xc_db_term_list(f->writer, "r", collect_term, &w),
+    assert_int_equal(xc_db_term_list(f->writer, "Zr", collect_term, &w),
                      XC_OK);
-    assert_string_equal(w.text, "rare:2");
+    assert_string_equal(w.text, "Zrare:2");
     /* The callback stops the walk. */
     memset(&w, 0, sizeof w);
     w.limit = 2;
@@ -926,12 +943,12 @@ static void test_queries_built_from_terms(void **state)
     free(got);
 
     /* A phrase needs its words side by side, in order. */
-    const char *rare_earth[] = { "rare", "earth" };
-    const char *earth_rare[] = { "earth", "rare" };
+    const char *rare_earth[] = { "Zrare", "Zearth" };
+    const char *earth_rare[] = { "Zearth", "Zrare" };
     xc_query_t *phrase = xc_query_new_phrase(rare_earth, 2);
     assert_non_null(phrase);
     assert_int_equal(xc_query_term_count(phrase), 2);
-    assert_string_equal(xc_query_term(phrase, 0), "earth");
+    assert_string_equal(xc_query_term(phrase, 0), "Zearth");
     got = hits_of(f->writer, phrase);
     assert_string_equal(got, "doc two: rare earth exports");
     free(got);
@@ -942,7 +959,7 @@ static void test_queries_built_from_terms(void **state)
     assert_null(xc_query_new_phrase(rare_earth, 0));
 
     /* ORed with "rare", the phrase lifts the paragraph that has it. */
-    xc_query_t *rare = xc_query_new_term("rare", 4);
+    xc_query_t *rare = xc_query_new_term("Zrare", 5);
     xc_query_t *both = xc_query_or(rare, phrase);
     got = hits_of(f->writer, both);
     assert_string_equal(got, "doc two: rare earth exports|"
@@ -1098,6 +1115,7 @@ int main(void)
         WITH_INDEX(test_second_writer_is_locked),
         WITH_INDEX(test_bad_query_is_query_error),
         WITH_DIR(test_bad_parse_options_are_invalid),
+        WITH_DIR(test_stem_prefix_is_honoured),
         WITH_DIR(test_stemmer_out_of_memory),
         WITH_INDEX(test_commit_on_reader_is_invalid),
         WITH_INDEX(test_garbage_version_file_is_corrupt),

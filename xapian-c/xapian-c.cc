@@ -622,20 +622,6 @@ xc_status_t xc_doc_add_posting(xc_doc_t *doc, const char *term, size_t len,
     return XC_OK;
 }
 
-xc_status_t xc_doc_add_term(xc_doc_t *doc, const char *term, size_t len,
-                            unsigned wdf_inc)
-{
-    if (!doc || (!term && len))
-        return XC_INVALID;
-    std::string msg;
-    try {
-        doc->doc.add_term(std::string(term ? term : "", len), wdf_inc);
-    } catch (...) {
-        return status_from_exception(&msg);
-    }
-    return XC_OK;
-}
-
 xc_status_t xc_doc_add_boolean_term(xc_doc_t *doc, const char *term,
                                     size_t len)
 {
@@ -832,11 +818,6 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
     xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL };
     if (!options)
         options = &none;
-    /* Xapian 1.4's QueryParser always puts "Z" before STEM_SOME stems (and
-     * "Z" + prefix for fields); another prefix could never be honoured. */
-    if (options->stem_prefix && std::strcmp(options->stem_prefix, "Z") != 0)
-        return parse_failure(db, error, XC_INVALID,
-                             "the stem prefix must be \"Z\" with Xapian 1.4");
     for (size_t i = 0; i < options->n_fields; i++)
         if (!options->fields || !options->fields[i][0] ||
             !options->fields[i][1])
@@ -852,24 +833,33 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
     filter_failure failure;
     try {
         Xapian::QueryParser qp;
+        /* With a stemmer, every word is stemmed, in phrases too, and its
+         * term is the stem prefix, the field's prefix and the stem
+         * (Xapian's STEM_ALL, the prefixes given as the fields'). */
+        std::string stem_prefix;
         if (options->stem) {
             qp.set_stemmer(Xapian::Stem(
                 new CallbackStem(options->stem, options->stem_ctx)));
-            qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+            qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+            stem_prefix = options->stem_prefix ? options->stem_prefix : "Z";
         } else {
             qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
         }
         qp.set_default_op(options->default_and ? Xapian::Query::OP_AND
                                                : Xapian::Query::OP_OR);
         for (size_t i = 0; i < options->n_fields; i++)
-            qp.add_prefix(options->fields[i][0], options->fields[i][1]);
+            qp.add_prefix(options->fields[i][0],
+                          stem_prefix + options->fields[i][1]);
         for (size_t i = 0; i < options->n_filters; i++)
             qp.add_boolean_prefix(
                 options->filters[i].name,
                 (new CallbackField(options->filters[i], &failure))
                     ->release());
-        if (options->default_prefix && *options->default_prefix)
-            qp.add_prefix("", options->default_prefix);
+        std::string default_prefix =
+            stem_prefix +
+            (options->default_prefix ? options->default_prefix : "");
+        if (!default_prefix.empty())
+            qp.add_prefix("", default_prefix);
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE |
                          Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE;

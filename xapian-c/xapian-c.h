@@ -181,9 +181,6 @@ void xc_doc_free(xc_doc_t *doc);
 /* Adds TERM (LEN bytes) at POSITION, increasing its wdf by WDF_INC. */
 xc_status_t xc_doc_add_posting(xc_doc_t *doc, const char *term, size_t len,
                                unsigned position, unsigned wdf_inc);
-/* Adds TERM (LEN bytes) without a position, increasing its wdf by WDF_INC. */
-xc_status_t xc_doc_add_term(xc_doc_t *doc, const char *term, size_t len,
-                            unsigned wdf_inc);
 /* Adds TERM as a boolean term: wdf 0, used for filtering, not scoring. */
 xc_status_t xc_doc_add_boolean_term(xc_doc_t *doc, const char *term,
                                     size_t len);
@@ -238,7 +235,7 @@ typedef struct {
 typedef struct {
     xc_stem_fn stem;          /* NULL: no stemming */
     void *stem_ctx;
-    const char *stem_prefix;  /* the prefix of stemmed terms, normally "Z" */
+    const char *stem_prefix;  /* the prefix of stemmed terms; NULL: "Z" */
     int default_and;          /* non-zero: plain words are ANDed, else ORed */
     /* Field names to term prefixes, for "title:word".  FIELDS is an array of
      * N_FIELDS pairs { name, prefix }. */
@@ -254,14 +251,16 @@ typedef struct {
 
 /*
  * Parses TEXT with Xapian's QueryParser (boolean operators, phrases, +/-,
- * NEAR, wildcards when DB is given, field prefixes), stemming words that are
- * not in phrases with OPTIONS->stem (Xapian's STEM_SOME).  DB may be NULL; it
- * is used for wildcard expansion.  On success stores the query in *OUT (free
- * with xc_query_free()).  Returns XC_QUERY_ERROR with Xapian's message in
+ * NEAR, wildcards when DB is given, field prefixes).  With OPTIONS->stem,
+ * every word is stemmed, in phrases too, into the term stem prefix, field
+ * prefix (or default prefix), stem: "title:wars" is "ZSwar", and a
+ * wildcard matches the start of such terms.  Without it, words are terms
+ * as they are, after their field's prefix.  DB may be NULL; it is used for
+ * wildcard expansion.  On success stores the query in *OUT (free with
+ * xc_query_free()).  Returns XC_QUERY_ERROR with Xapian's message in
  * *ERROR for a query that does not parse or whose filter callback refused
- * a value (with the callback's message), XC_NO_MEMORY, and XC_INVALID if
- * OPTIONS->stem_prefix is neither NULL nor "Z" (Xapian 1.4 fixes it) or a
- * field has no name.
+ * a value (with the callback's message), XC_NO_MEMORY, and XC_INVALID if a
+ * field has no name or prefix.
  */
 xc_status_t xc_query_parse(xc_db_t *db, const char *text,
                            const xc_parse_options_t *options,

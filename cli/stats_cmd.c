@@ -57,7 +57,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     }
 
     unsigned paragraphs = 0;
-    unsigned long stories = 0, files = 0, words = 0;
+    unsigned long stories = 0, files = 0, stems = 0;
     char *roots = NULL, *updated = NULL, *language = NULL;
     rc = xc_db_doc_count(db, &paragraphs);
     if (rc == XC_OK)
@@ -65,15 +65,17 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     if (rc == XC_OK)
         rc = xc_db_metadata_list(db, NG_FILESTATE_KEY_PREFIX, count_file,
                                  &files);
-    /* Unprefixed terms are the words: every term whose first byte is not
-     * an upper-case ASCII letter (schema.h). */
+    /* The paragraphs' stems: the stem prefix, then anything but an
+     * upper-case ASCII letter, which would begin another prefix (the
+     * headline's "ZS", schema.h). */
     for (int b = 1; rc == XC_OK && b < 256; b++) {
-        char first[2] = { (char)b, '\0' };
+        char first[sizeof NG_PREFIX_STEM + 1];
         unsigned long n = 0;
         if (b >= 'A' && b <= 'Z')
             continue;
+        snprintf(first, sizeof first, "%s%c", NG_PREFIX_STEM, b);
         rc = xc_db_count_prefix(db, first, &n);
-        words += n;
+        stems += n;
     }
     if (rc == XC_OK)
         rc = xc_db_get_metadata(db, NG_META_ROOTS, &roots);
@@ -100,7 +102,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     printf("stories:     %lu\n", stories);
     printf("files:       %lu\n", files);
     printf("paragraphs:  %u\n", paragraphs);
-    printf("words:       %lu distinct\n", words);
+    printf("stems:       %lu distinct\n", stems);
     printf("size:        %.1f MB\n", cli_disk_usage(db_path) / 1e6);
     printf("language:    %s\n", *language ? language : "english");
     printf("updated:     %s\n", when);

@@ -456,6 +456,9 @@ static void test_stats(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "stories:     4\n"));
     assert_non_null(strstr(r.out, "paragraphs:  9\n"));
+    /* The paragraphs' distinct stems, headlines' left out (counted with
+     * Xapian's own bindings on the same stories). */
+    assert_non_null(strstr(r.out, "stems:       73 distinct\n"));
     assert_non_null(strstr(r.out, "language:    english\n"));
     assert_non_null(strstr(r.out, f->db));
     /* The root, absolute, and a size and a time of update. */

@@ -29,6 +29,8 @@ typedef struct {
     unsigned batch;           /* --batch: stories per commit */
     unsigned jobs;            /* --jobs: threads of a first build; 0: all
                                  cores */
+    unsigned part_size;       /* --part-size: paragraphs per partial index
+                                 of a threaded first build; 0: default */
     int max_hits_given;       /* -n was given */
     unsigned per_story;       /* --per-story: paragraphs shown per story */
     int per_story_given;      /* --per-story was given */

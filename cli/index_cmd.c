@@ -225,7 +225,8 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     report.stream = open_memstream(&report.text, &report.len);
     ng_index_run_t run = { .warn = on_skip, .warn_ctx = &report,
                            .stop = &stop_signal, .batch = opts->batch,
-                           .jobs = opts->jobs };
+                           .jobs = opts->jobs,
+                           .part_paragraphs = opts->part_size };
     if (!opts->quiet && isatty(STDERR_FILENO)) {
         run.progress = on_progress;
         run.progress_ctx = &progress;

@@ -141,6 +141,8 @@ static const char index_usage_text[] =
     "      --batch N        commit every N stories (default 1000)\n"
     "      --jobs N         threads for a first build (default: one per core\n"
     "                       from 2000 new files on; 1: none)\n"
+    "      --part-size N    in a first build over threads, start a new\n"
+    "                       partial index every N paragraphs (default 100000)\n"
     "  -q, --quiet          no progress or summary on stderr\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -234,7 +236,7 @@ static const char similar_usage_text[] =
 enum { OPT_COLOR = 256, OPT_JSON, OPT_DB, OPT_LANGUAGE, OPT_WAIT, OPT_WATCH,
        OPT_SETTLE, OPT_BATCH, OPT_PER_STORY, OPT_STORIES, OPT_SORT,
        OPT_NO_SYNONYMS, OPT_CONTEXT, OPT_JOBS, OPT_TIMEOUT, OPT_ALLOW_PARTIAL,
-       OPT_LISTEN, OPT_WRITABLE };
+       OPT_LISTEN, OPT_WRITABLE, OPT_PART_SIZE };
 
 static const struct option long_options[] = {
     { "max-count", required_argument, NULL, 'n' },
@@ -255,6 +257,7 @@ static const struct option long_options[] = {
     { "no-synonyms", no_argument, NULL, OPT_NO_SYNONYMS },
     { "context", required_argument, NULL, 'C' },
     { "jobs", required_argument, NULL, OPT_JOBS },
+    { "part-size", required_argument, NULL, OPT_PART_SIZE },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL },
     { "listen", required_argument, NULL, OPT_LISTEN },
@@ -317,6 +320,10 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
         case OPT_NO_SYNONYMS: opts->no_synonyms = 1; break;
         case OPT_JOBS:
             if (!parse_count("--jobs", optarg, &opts->jobs))
+                return EXIT_TROUBLE;
+            break;
+        case OPT_PART_SIZE:
+            if (!parse_count("--part-size", optarg, &opts->part_size))
                 return EXIT_TROUBLE;
             break;
         case OPT_TIMEOUT:
@@ -966,6 +973,7 @@ static int takes_value(const char *arg)
            strcmp(arg, "--per-story") == 0 || strcmp(arg, "--sort") == 0 ||
            strcmp(arg, "-C") == 0 || strcmp(arg, "--context") == 0 ||
            strcmp(arg, "--jobs") == 0 || strcmp(arg, "--timeout") == 0 ||
+           strcmp(arg, "--part-size") == 0 ||
            strcmp(arg, "--listen") == 0;
 }
 

@@ -12,9 +12,13 @@ make_stories "$T/orig" 8
 count=$(find "$T/orig" -name '*.txt' | wc -l)
 
 # Small batches, so that a kill lands between commits as well as inside;
-# JOBS threads for a first build.
+# JOBS threads for a first build, each starting a new partial index every
+# 40 paragraphs, so that kills land while parts are rolled over and merged.
 JOBS=1
-index() { "$NG" --db "$1" index -q --batch 20 --jobs "$JOBS" "$T/news"; }
+index() {
+    "$NG" --db "$1" index -q --batch 20 --jobs "$JOBS" --part-size 40 \
+        "$T/news"
+}
 
 # The same changes every time: some stories edited, some deleted, some new.
 modify() {
@@ -43,7 +47,7 @@ check "clean builds of $count stories take ${build}s" \
 fresh_tree
 JOBS=3 index "$T/par"
 "$NG_DUMP" "$T/par" > "$T/par.dump"
-check "a build over three threads holds the same paragraphs, and no part is left" \
+check "a build over three threads, in parts of 40 paragraphs, holds the same paragraphs, and no part is left" \
     sh -c "cmp -s '$T/ref.dump' '$T/par.dump' && ! ls -d '$T'/par.part* '$T'/par.merge 2>/dev/null"
 
 # kill_during DB: starts an index run on DB and kills it after a random part

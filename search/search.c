@@ -199,8 +199,24 @@ static ng_status_t searcher_load(ng_searcher_t *s, char **error)
         if (rc != XC_OK)
             return ng_status_from_xc(rc);
     }
+    /* An index of another schema holds other terms: searched as it is, it
+     * would quietly find less (schema 2 has no positions on its stems, so
+     * no phrase would match). */
+    char *schema = NULL;
+    xc_status_t rc = xc_db_get_metadata(s->db, NG_META_SCHEMA, &schema);
+    if (rc != XC_OK)
+        return db_error(s, rc, error);
+    if (*schema && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
+        if (asprintf(error, "the index was made by another version of "
+                     "newsgrep (schema %s, not %s): remove it and index "
+                     "again", schema, NG_SCHEMA_VERSION) < 0)
+            *error = NULL;
+        free(schema);
+        return NG_INDEX_ERROR;
+    }
+    free(schema);
     char *language = NULL;
-    xc_status_t rc = xc_db_get_metadata(s->db, NG_META_LANGUAGE, &language);
+    rc = xc_db_get_metadata(s->db, NG_META_LANGUAGE, &language);
     if (rc != XC_OK)
         return db_error(s, rc, error);
     ng_status_t st = ng_stemmer_new(*language ? language : NG_DEFAULT_LANGUAGE,

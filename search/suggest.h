@@ -1,27 +1,30 @@
 /*
  * suggest.h: "did you mean": spelling suggestions from the index's own
- * words.
+ * stems and the words of its paragraphs.
  *
  * A word of the query is replaced when the index does not have its stem,
  * or has it rarely (in at most one paragraph in NG_SUGGEST_RARE) and far
- * more rarely (NG_SUGGEST_RATIO times) than a close neighbour: an index
- * stem within Damerau-Levenshtein distance 1 of the word's stem for words
- * of up to four letters, 2 for longer ones.  The nearest neighbour wins,
- * and among equally near ones the one in most paragraphs.  Candidates come
- * from the index's stem terms (merged over the databases of a stub), not
- * from Xapian's spelling table, so any index can be used as it is.  The
- * index holds stems, not words, so the word shown is read from the
- * paragraphs with the neighbour's stem that rank first: of their words
- * with that stem, the one nearest the typed word ("tarrifs" becomes
- * "tariffs", not "tariff").
+ * more rarely (NG_SUGGEST_RATIO times) than a close neighbour: a word of
+ * the index within Damerau-Levenshtein distance 1 of the typed word for
+ * words of up to four letters, 2 for longer ones, whose stem differs.
+ *
+ * The index holds stems, not words, so this goes in two steps.  First,
+ * candidates among the index's stem terms (merged over the databases of a
+ * stub, not Xapian's spelling table, so any index can be used as it is):
+ * stems at least half as long as the typed word and within that distance
+ * of a start of it ("govern" for "goverment"), the four nearest, then
+ * commonest.  Then, for each, the word is read from the paragraphs with
+ * that stem that rank first: of their words with the stem, the one nearest
+ * the typed word, then the most frequent ("tarrifs" becomes "tariffs").
+ * The first candidate whose word is nearest wins.
  *
  * Left as typed: operators in capitals, field names and their values
  * ("title:x", "source:x", "date:x"), words followed by "*", words of one
- * letter and words with digits.  Neighbours are first looked for among
- * stems that start with the same letter as the word's stem or with its
- * second letter (every edit but one of the first letter); only a stem the
- * index lacks altogether, with no neighbour there, is compared with all
- * the index's stems.
+ * letter and words with digits.  Candidates are first looked for among
+ * stems that start with the typed word's first or second letter (every
+ * edit but one of the first letter); only a word whose stem the index
+ * lacks altogether, with no correction there, is compared with all the
+ * index's stems.
  */
 #ifndef NEWSGREP_SUGGEST_H
 #define NEWSGREP_SUGGEST_H

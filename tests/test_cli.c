@@ -19,7 +19,9 @@
 
 #include <json-c/json.h>
 
+#include "schema.h"
 #include "testutil.h"
+#include "xapian-c.h"
 
 typedef struct {
     char *dir;       /* the temporary folder */
@@ -445,6 +447,32 @@ static void test_reindex_remembered_roots(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strchr(r.out, '\n'));
     assert_string_equal(strchr(r.out, '\n'), "\n");
+    tu_run_free(&r);
+}
+
+/* An index made by another version of newsgrep holds other terms: a
+ * search is refused with one line that says what to do, not run to find
+ * less, and so is an update. */
+static void test_old_schema_is_refused(void **state)
+{
+    fixture_t *f = *state;
+    index_fixture(f);
+    xc_db_t *db = NULL;
+    assert_int_equal(xc_db_open(f->db, XC_OPEN_WRITE, &db, NULL), XC_OK);
+    assert_int_equal(xc_db_set_metadata(db, NG_META_SCHEMA, "2"), XC_OK);
+    assert_int_equal(xc_db_commit(db), XC_OK);
+    xc_db_close(db);
+    tu_run_t r = ng(f, "\"rare earth\"", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_one_line(r.err);
+    assert_non_null(strstr(r.err, f->db));
+    assert_non_null(strstr(r.err, "schema 2, not " NG_SCHEMA_VERSION
+                                  "): remove it and index again"));
+    tu_run_free(&r);
+    r = ng(f, "index", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "schema 2, not " NG_SCHEMA_VERSION));
     tu_run_free(&r);
 }
 
@@ -886,6 +914,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_search_builds_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_location, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex_remembered_roots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_schema_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_settings_and_overrides, setup, teardown),

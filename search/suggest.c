@@ -466,32 +466,16 @@ static size_t put_correction(char *out, const char *typed, size_t typed_len,
     return len;
 }
 
-/* The stemmer of the language DB was built with, or NULL when that is
- * unknown here (nothing is then suggested). */
-static xc_status_t index_stemmer(xc_db_t *db, ng_stemmer_t **stemmer)
+ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer, const char *query,
+                       char **suggestion)
 {
-    char *language = NULL;
-    *stemmer = NULL;
-    xc_status_t rc = xc_db_get_metadata(db, NG_META_LANGUAGE, &language);
-    if (rc != XC_OK)
-        return rc;
-    ng_status_t st = ng_stemmer_new(language[0] ? language
-                                                : NG_DEFAULT_LANGUAGE,
-                                    stemmer);
-    free(language);
-    return st == NG_NO_MEMORY ? XC_NO_MEMORY : XC_OK;
-}
-
-ng_status_t ng_suggest(xc_db_t *db, const char *query, char **suggestion)
-{
-    ng_stemmer_t *stemmer = NULL;
     ng_query_word_t *words = NULL;
     size_t n_words = 0;
     unsigned docs = 0;
     char **fixes = NULL;
     size_t n_fixed = 0;
     *suggestion = NULL;
-    if (!db || !query)
+    if (!db || !stemmer || !query)
         return NG_BAD_ARGUMENT;
     ng_status_t st = ng_query_words(query, &words, &n_words);
     if (st != NG_OK)
@@ -499,12 +483,10 @@ ng_status_t ng_suggest(xc_db_t *db, const char *query, char **suggestion)
     if (n_words == 0)
         return NG_OK;
     xc_status_t rc = xc_db_doc_count(db, &docs);
-    if (rc == XC_OK)
-        rc = index_stemmer(db, &stemmer);
     fixes = calloc(n_words, sizeof *fixes);
     if (!fixes)
         rc = XC_NO_MEMORY;
-    for (size_t i = 0; i < n_words && rc == XC_OK && stemmer; i++) {
+    for (size_t i = 0; i < n_words && rc == XC_OK; i++) {
         char best[NG_TOKEN_MAX_BYTES + 1];
         rc = correct_word(db, &words[i], docs, stemmer, best);
         if (rc == XC_OK && best[0]) {
@@ -542,7 +524,6 @@ ng_status_t ng_suggest(xc_db_t *db, const char *query, char **suggestion)
     for (size_t i = 0; fixes && i < n_words; i++)
         free(fixes[i]);
     free(fixes);
-    ng_stemmer_free(stemmer);
     ng_query_words_free(words, n_words);
     return st;
 }

@@ -30,6 +30,7 @@
 #define NEWSGREP_SUGGEST_H
 
 #include "status.h"
+#include "stemmer.h"
 #include "xapian-c.h"
 
 /* How many times more paragraphs a neighbour must be in than a word the
@@ -42,13 +43,15 @@
 #define NG_SUGGEST_RARE 10000
 
 /*
- * Looks for a better spelling of QUERY in the index DB.  On NG_OK,
+ * Looks for a better spelling of QUERY in the index DB, whose words are
+ * stemmed by STEMMER (the index's own, as the searcher keeps it).  On NG_OK,
  * *SUGGESTION is the corrected query, the same text with only the corrected
  * words replaced (in capitals where they were typed so), newly allocated
  * (caller frees), or NULL when no word has a better spelling.  Returns
  * NG_OK, NG_NO_MEMORY, or the status of a failed index read (the message is
  * then on DB, xc_db_error()), with *SUGGESTION NULL.
  */
-ng_status_t ng_suggest(xc_db_t *db, const char *query, char **suggestion);
+ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer, const char *query,
+                       char **suggestion);
 
 #endif

@@ -65,7 +65,10 @@ static int teardown(void **state)
 static void check_suggestion(xc_db_t *db, const char *query, const char *want)
 {
     char *got = (char *)"unset";
-    ng_status_t st = ng_suggest(db, query, &got);
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new("english", &stemmer), NG_OK);
+    ng_status_t st = ng_suggest(db, stemmer, query, &got);
+    ng_stemmer_free(stemmer);
     if (st != NG_OK)
         fail_msg("'%s': %s", query, ng_status_to_string(st));
     if (!want && got)

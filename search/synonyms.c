@@ -382,18 +382,44 @@ static int seen_key(char **seen, size_t n, const char *key)
     return 0;
 }
 
+/* Non-zero if the stems KEY hold the stems PART as a run of whole words
+ * ("rare earth metal" holds "rare earth"); both are joined by spaces. */
+static int holds_run(const char *key, const char *part)
+{
+    size_t len = strlen(part);
+    for (const char *at = strstr(key, part); at; at = strstr(at + 1, part))
+        if ((at == key || at[-1] == ' ') &&
+            (at[len] == '\0' || at[len] == ' '))
+            return 1;
+    return 0;
+}
+
 /*
  * Builds into *ALL the queries for the members of G that the query does
  * not have, leaving out those with a key in SEEN (*N_SEEN of them, each
  * borrowed from the KEYS of some group), and adds their keys to SEEN.
+ * The first N_HAD keys of SEEN are the members the query has.  A member
+ * that holds one of them, or another member of G ("rare earth metals"
+ * holds "rare earth"), is left out too: the query or that member finds
+ * every paragraph it would, so it would only count the same words twice,
+ * and open more posting lists for nothing.
  */
 static xc_status_t expand_group(xc_db_t *db, const group_t *g,
                                 const stemmed_t *keys, char **seen,
-                                size_t *n_seen, xc_query_t **all)
+                                size_t n_had, size_t *n_seen,
+                                xc_query_t **all)
 {
     xc_status_t rc = XC_OK;
     for (size_t i = 0; i < g->n && rc == XC_OK; i++) {
         if (seen_key(seen, *n_seen, keys[i].key))
+            continue;
+        int held = 0;
+        for (size_t j = 0; j < n_had && !held; j++)
+            held = holds_run(keys[i].key, seen[j]);
+        for (size_t j = 0; j < g->n && !held; j++)
+            held = strcmp(keys[j].key, keys[i].key) != 0 &&
+                   holds_run(keys[i].key, keys[j].key);
+        if (held)
             continue;
         seen[(*n_seen)++] = keys[i].key;
         xc_query_t *q = NULL;
@@ -460,6 +486,7 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                 seen[n_seen++] = k->key;
         }
     }
+    size_t n_had = n_seen;
     k = keys;
     for (size_t g = 0; g < syn->n && rc == XC_OK; g++) {
         const group_t *group = &syn->groups[g];
@@ -471,7 +498,7 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                                                      &group->members[m])))
                 rc = XC_NO_MEMORY;
         if (matched && rc == XC_OK)
-            rc = expand_group(db, group, k, seen, &n_seen, &all);
+            rc = expand_group(db, group, k, seen, n_had, &n_seen, &all);
         k += group->n;
     }
 

@@ -203,6 +203,24 @@ static void word_put(word_t *w, const void *bytes, size_t n)
     w->len += n;
 }
 
+/* Non-zero if C is an ASCII word character: classify() gives CLASS_WORD.
+ * Cannot fail. */
+static inline int is_ascii_word(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* word_put() of the ASCII word character C, lower-cased.  Cannot fail. */
+static inline void word_put_ascii(word_t *w, unsigned char c)
+{
+    if (w->len >= NG_TOKEN_MAX_BYTES) {
+        w->len = NG_TOKEN_MAX_BYTES + 1;
+        return;
+    }
+    w->text[w->len++] = (char)((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
+}
+
 /* Stores the normalised form of CP in OUT (room for MAX_DECOMPOSITION code
  * points).  An apostrophe variant becomes U+0027, as it does inside a word,
  * so that ng_normalize() of a word's slice gives the word.  Zero-width
@@ -349,6 +367,14 @@ static int next_word(scanner_t *sc, word_t *w)
         if (cls == CLASS_WORD)
             prev = ch;
         i += n;
+        /* The rest of a run of ASCII word characters, the common case,
+         * without decoding and classifying each one: what the loop would
+         * do for them, as word_add() would. */
+        while (i < len && is_ascii_word(s[i])) {
+            prev = s[i];
+            word_put_ascii(w, s[i]);
+            i++;
+        }
         w->end = i;
         if (i >= len) {
             sc->i = len;

@@ -161,6 +161,10 @@ static ng_status_t prepare_shard(ng_index_t *index, xc_db_t *db,
                                 : (is_new ? NG_DEFAULT_LANGUAGE : stored);
     ng_status_t st = index->stemmer ? NG_OK
                                     : ng_stemmer_new(want, &index->stemmer);
+    /* Whole stories repeat their words: 8192 words' stems (384 KB) spare
+     * about four fifths of the Snowball runs of a build. */
+    if (st == NG_OK)
+        ng_stemmer_set_cache(index->stemmer, 8192);
     if (st == NG_OK && !is_new &&
         strcmp(ng_stemmer_language(index->stemmer), stored) != 0) {
         if (error && asprintf(error, "the index was built for %s, not %s: "

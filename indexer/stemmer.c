@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +18,25 @@
 
 #include "stemmer.h"
 
+/* The stems of recent words, by a hash of the word: in news text a few
+ * hundred words make up half of all words, and a look-up here costs a
+ * fraction of running the Snowball algorithm again (bench/RESULTS.md). */
+#define CACHE_SLOTS 256        /* unless ng_stemmer_set_cache() says */
+#define CACHE_BYTES 23         /* words and stems longer are not kept */
+
+typedef struct {
+    unsigned char word_len;    /* 0: the slot is empty */
+    unsigned char stem_len;
+    char word[CACHE_BYTES];
+    char stem[CACHE_BYTES + 1];
+} cached_t;
+
 struct ng_stemmer {
     struct sb_stemmer *sb;
     const char *language;  /* points into sb_stemmer_list() */
     char *copy;            /* a word too long for libstemmer, returned as is */
+    cached_t *cache;       /* SLOTS of them, made on first use */
+    size_t slots;          /* a power of two */
 };
 
 /* The ISO 639-1 and 639-2 codes libstemmer 2.2 accepts, with the algorithm
@@ -111,6 +127,7 @@ ng_status_t ng_stemmer_new(const char *language, ng_stemmer_t **out)
         return NG_NO_MEMORY;
     }
     stemmer->language = name;
+    stemmer->slots = CACHE_SLOTS;
     *out = stemmer;
     return NG_OK;
 }
@@ -122,10 +139,22 @@ void ng_stemmer_free(ng_stemmer_t *stemmer)
         return;
     sb_stemmer_delete(stemmer->sb);
     free(stemmer->copy);
+    free(stemmer->cache);
     free(stemmer);
 }
 
-/* Returns NULL if memory ran out. */
+/* Cannot fail. */
+void ng_stemmer_set_cache(ng_stemmer_t *stemmer, size_t slots)
+{
+    size_t p = 1;
+    while (p < slots && p <= SIZE_MAX / 4 / sizeof(cached_t))
+        p *= 2;
+    free(stemmer->cache);
+    stemmer->cache = NULL;
+    stemmer->slots = p;
+}
+
+/* Cannot fail. */
 int ng_stemmer_keeps_first_byte(const ng_stemmer_t *stemmer)
 {
     return stemmer && (strcmp(stemmer->language, "english") == 0 ||
@@ -153,12 +182,37 @@ const char *ng_stemmer_stem(ng_stemmer_t *stemmer, const char *word,
             *stem_len = len;
         return copy;
     }
+    /* FNV-1a of the word picks its slot. */
+    cached_t *slot = NULL;
+    if (len <= CACHE_BYTES) {
+        if (!stemmer->cache)
+            stemmer->cache = calloc(stemmer->slots, sizeof *stemmer->cache);
+        if (stemmer->cache) {
+            uint32_t h = 2166136261u;
+            for (size_t i = 0; i < len; i++)
+                h = (h ^ (unsigned char)word[i]) * 16777619u;
+            slot = &stemmer->cache[h & (stemmer->slots - 1)];
+            if (slot->word_len == len && memcmp(slot->word, word, len) == 0) {
+                if (stem_len)
+                    *stem_len = slot->stem_len;
+                return slot->stem;
+            }
+        }
+    }
     const sb_symbol *stem = sb_stemmer_stem(
         stemmer->sb, (const sb_symbol *)word, (int)len);
     if (!stem)
         return NULL;
+    size_t n = (size_t)sb_stemmer_length(stemmer->sb);
+    if (slot && n <= CACHE_BYTES) {
+        slot->word_len = (unsigned char)len;
+        memcpy(slot->word, word, len);
+        slot->stem_len = (unsigned char)n;
+        memcpy(slot->stem, stem, n);
+        slot->stem[n] = '\0';
+    }
     if (stem_len)
-        *stem_len = (size_t)sb_stemmer_length(stemmer->sb);
+        *stem_len = n;
     return (const char *)stem;
 }
 

@@ -189,6 +189,81 @@ static void test_result_is_borrowed_until_next_call(void **state)
 }
 
 typedef struct {
+    struct sb_stemmer *plain;   /* libstemmer itself, remembering nothing */
+    ng_stemmer_t *stemmers[3];  /* remembering 1, the default, 8192 */
+    size_t words;
+} remembered_t;
+
+static int check_remembered(void *ctx, const ng_token_t *token)
+{
+    remembered_t *r = ctx;
+    const char *want = (const char *)sb_stemmer_stem(
+        r->plain, (const sb_symbol *)token->text, (int)token->len);
+    assert_non_null(want);
+    for (size_t i = 0; i < 3; i++) {
+        size_t len = 0;
+        const char *got = ng_stemmer_stem(r->stemmers[i], token->text,
+                                          token->len, &len);
+        assert_non_null(got);
+        if (strcmp(got, want) != 0 || len != strlen(want))
+            fail_msg("'%s' gave '%s', not '%s'", token->text, got, want);
+    }
+    r->words++;
+    return 0;
+}
+
+/* Tokenizes every story of the shipped corpus with FN and CTX; returns
+ * how many there were. */
+static size_t each_story(ng_token_fn fn, void *ctx)
+{
+    const char *corpus = getenv("NEWSGREP_TEST_CORPUS");
+    DIR *dir = corpus ? opendir(corpus) : NULL;
+    assert_non_null(dir);
+    size_t stories = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0)
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", corpus, e->d_name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        char buf[1 << 16];
+        size_t len = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        assert_int_equal(ng_tokenize(buf, len, 0, fn, ctx, NULL), 0);
+        stories++;
+    }
+    closedir(dir);
+    return stories;
+}
+
+/* The stems a stemmer remembers are the ones libstemmer gives, however
+ * many words share a place in its memory (with one place, every other
+ * word), and words too long to remember are stemmed all the same. */
+static void test_remembered_stems_are_right(void **state)
+{
+    (void)state;
+    remembered_t r = { sb_stemmer_new("english", "UTF_8"),
+                       { make("english"), make("english"),
+                         make("english") }, 0 };
+    assert_non_null(r.plain);
+    ng_stemmer_set_cache(r.stemmers[0], 1);
+    ng_stemmer_set_cache(r.stemmers[2], 8192);
+    const char *odd = "nationalisations internationalisations "
+                      "nationalisations running runs running ran";
+    for (int round = 0; round < 2; round++)
+        assert_int_equal(ng_tokenize(odd, strlen(odd), 0, check_remembered,
+                                     &r, NULL), 0);
+    for (int round = 0; round < 2; round++)
+        assert_true(each_story(check_remembered, &r) >= 10);
+    assert_true(r.words > 2000);
+    for (size_t i = 0; i < 3; i++)
+        ng_stemmer_free(r.stemmers[i]);
+    sb_stemmer_delete(r.plain);
+}
+
+typedef struct {
     ng_stemmer_t *stemmers[2];
     size_t words;
 } first_byte_t;
@@ -223,27 +298,7 @@ static void test_keeps_first_byte(void **state)
                       "yelling youths 1990s y's o'neill generously";
     assert_int_equal(ng_tokenize(odd, strlen(odd), 0, check_first_byte, &fb,
                                  NULL), 0);
-    const char *corpus = getenv("NEWSGREP_TEST_CORPUS");
-    DIR *dir = corpus ? opendir(corpus) : NULL;
-    assert_non_null(dir);
-    size_t stories = 0;
-    for (struct dirent *e; (e = readdir(dir));) {
-        size_t n = strlen(e->d_name);
-        if (n < 5 || strcmp(e->d_name + n - 4, ".txt") != 0)
-            continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", corpus, e->d_name);
-        FILE *f = fopen(path, "rb");
-        assert_non_null(f);
-        char buf[1 << 16];
-        size_t len = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        assert_int_equal(ng_tokenize(buf, len, 0, check_first_byte, &fb,
-                                     NULL), 0);
-        stories++;
-    }
-    closedir(dir);
-    assert_true(stories >= 10);
+    assert_true(each_story(check_first_byte, &fb) >= 10);
     assert_true(fb.words > 1000);
     ng_stemmer_free(fb.stemmers[0]);
     ng_stemmer_free(fb.stemmers[1]);
@@ -269,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_french_utf8),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_result_is_borrowed_until_next_call),
+        cmocka_unit_test(test_remembered_stems_are_right),
         cmocka_unit_test(test_keeps_first_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

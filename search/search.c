@@ -373,6 +373,7 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
     xc_search_options_t so;
     xc_search_options_init(&so);
     so.check_at_least = INT_MAX;
+    so.unweighted = 1;
     xc_mset_t *mset = NULL;
     if (rc == XC_OK)
         rc = xc_db_search(s->db, q, 0, all_docs, &so, &mset);

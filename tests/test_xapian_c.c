@@ -689,6 +689,18 @@ static void test_bm25_parameters_reach_the_weighting(void **state)
     assert_int_equal(xc_mset_size(m), 2);
     assert_float_equal(xc_mset_weight(m, 0), xc_mset_weight(m, 1), 1e-6);
     xc_mset_free(m);
+
+    /* Unweighted, the same documents match, weighing nothing, in the
+     * order of their ids. */
+    xc_search_options_init(&o);
+    o.unweighted = 1;
+    assert_int_equal(xc_db_search(f->writer, q, 0, 10, &o, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), 2);
+    assert_int_equal(xc_mset_docid(m, 0), 2);
+    assert_int_equal(xc_mset_docid(m, 1), 3);
+    assert_float_equal(xc_mset_weight(m, 0), 0, 1e-12);
+    assert_float_equal(xc_mset_weight(m, 1), 0, 1e-12);
+    xc_mset_free(m);
     xc_query_free(q);
 }
 

@@ -1043,6 +1043,7 @@ void xc_search_options_init(xc_search_options_t *options)
     options->sort_descending = 0;
     options->sort_missing = NULL;
     options->tie_slot = -1;
+    options->unweighted = 0;
 }
 
 /* Runs QUERY through a Xapian::Enquire weighted with BM25 as OPTIONS says,
@@ -1066,9 +1067,12 @@ xc_status_t xc_db_search(xc_db_t *db, const xc_query_t *query,
     try {
         Xapian::Enquire enquire(*db->db);
         enquire.set_query(query->query);
-        enquire.set_weighting_scheme(Xapian::BM25Weight(
-            options->bm25_k1, options->bm25_k2, options->bm25_k3,
-            options->bm25_b, options->bm25_min_normlen));
+        if (options->unweighted)
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+        else
+            enquire.set_weighting_scheme(Xapian::BM25Weight(
+                options->bm25_k1, options->bm25_k2, options->bm25_k3,
+                options->bm25_b, options->bm25_min_normlen));
         if (options->collapse_slot >= 0)
             enquire.set_collapse_key(
                 static_cast<Xapian::valueno>(options->collapse_slot),

@@ -358,6 +358,9 @@ typedef struct {
                                  weight are ordered by their value in this
                                  slot (ascending byte order), then by
                                  document id; < 0: by document id */
+    int unweighted;           /* non-zero: every match weighs nothing
+                                 (Xapian's BoolWeight), which spares reading
+                                 document lengths; for counting */
 } xc_search_options_t;
 
 /* Fills OPTIONS with Xapian's defaults; cannot fail. */

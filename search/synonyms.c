@@ -1,6 +1,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,7 @@
 #include "synonyms.h"
 #include "tokenizer.h"
 
-/* A member: its words, normalised. */
+/* A member: its words, normalised (held by the table's arena). */
 typedef struct {
     char **words;
     size_t n;
@@ -18,12 +20,22 @@ typedef struct {
 
 typedef struct {
     member_t *members;
-    size_t n;
+    size_t n, cap;
 } group_t;
+
+/* Memory that is given out in pieces and freed all at once: the words of
+ * every member of a table, which live as long as the table.  A piece is
+ * never moved, so pointers into it stay valid. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} chunk_t;
 
 struct ng_synonyms {
     group_t *groups;
     size_t n;
+    chunk_t *arena;
 };
 
 /* One line of a file: a group to add, or members whose groups to cancel. */
@@ -32,17 +44,29 @@ typedef struct {
     group_t group;
 } line_t;
 
-static void member_clear(member_t *m)
+/* SIZE bytes from *ARENA, aligned for any type; NULL if memory ran out. */
+static void *arena_alloc(chunk_t **arena, size_t size)
 {
-    for (size_t i = 0; i < m->n; i++)
-        free(m->words[i]);
-    free(m->words);
+    size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    chunk_t *c = *arena;
+    if (!c || c->cap - c->used < size) {
+        size_t cap = size > 16384 ? size : 16384;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = *arena;
+        c->used = 0;
+        c->cap = cap;
+        *arena = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += size;
+    return p;
 }
 
 static void group_clear(group_t *g)
 {
-    for (size_t i = 0; i < g->n; i++)
-        member_clear(&g->members[i]);
     free(g->members);
 }
 
@@ -58,6 +82,11 @@ void ng_synonyms_free(ng_synonyms_t *syn)
     for (size_t i = 0; i < syn->n; i++)
         group_clear(&syn->groups[i]);
     free(syn->groups);
+    while (syn->arena) {
+        chunk_t *next = syn->arena->next;
+        free(syn->arena);
+        syn->arena = next;
+    }
     free(syn);
 }
 
@@ -66,25 +95,64 @@ size_t ng_synonyms_count(const ng_synonyms_t *syn)
     return syn ? syn->n : 0;
 }
 
-/* Grows the array *ITEMS of *N elements of SIZE bytes by one, zeroed.
- * Returns the new element, or NULL if memory ran out. */
-static void *grow(void *items, size_t *n, size_t size)
+/* Grows the array *ITEMS of *N elements (room for *CAP) of SIZE bytes by
+ * one, zeroed, doubling its room when full.  Returns the new element, or
+ * NULL if memory ran out. */
+static void *grow(void *items, size_t *n, size_t *cap, size_t size)
 {
     void **array = items;
-    char *bigger = realloc(*array, (*n + 1) * size);
-    if (!bigger)
-        return NULL;
-    *array = bigger;
-    memset(bigger + *n * size, 0, size);
-    return bigger + (*n)++ * size;
+    if (*n == *cap) {
+        size_t more = *cap ? 2 * *cap : 4;
+        char *bigger = more < SIZE_MAX / size ? realloc(*array, more * size)
+                                              : NULL;
+        if (!bigger)
+            return NULL;
+        *array = bigger;
+        *cap = more;
+    }
+    char *slot = (char *)*array + (*n)++ * size;
+    memset(slot, 0, size);
+    return slot;
 }
+
+/* A member's words as they are read: joined, each ending in a NUL. */
+typedef struct {
+    char *text;
+    size_t len, cap;
+    size_t n;
+} scratch_t;
 
 static int add_word(void *ctx, const ng_token_t *token)
 {
-    member_t *m = ctx;
-    char **slot = grow(&m->words, &m->n, sizeof *m->words);
-    if (!slot || !(*slot = strdup(token->text)))
+    scratch_t *sc = ctx;
+    if (sc->cap - sc->len < token->len + 1) {
+        size_t cap = 2 * (sc->len + token->len + 1);
+        char *bigger = realloc(sc->text, cap);
+        if (!bigger)
+            return -1;
+        sc->text = bigger;
+        sc->cap = cap;
+    }
+    memcpy(sc->text + sc->len, token->text, token->len + 1);
+    sc->len += token->len + 1;
+    sc->n++;
+    return 0;
+}
+
+/* Copies the words of SC into *ARENA as the member M.  Returns 0, or -1 if
+ * memory ran out. */
+static int member_from(chunk_t **arena, const scratch_t *sc, member_t *m)
+{
+    m->n = sc->n;
+    m->words = arena_alloc(arena, sc->n * sizeof *m->words + sc->len);
+    if (!m->words)
         return -1;
+    char *text = (char *)(m->words + sc->n);
+    memcpy(text, sc->text, sc->len);
+    for (size_t i = 0; i < sc->n; i++) {
+        m->words[i] = text;
+        text += strlen(text) + 1;
+    }
     return 0;
 }
 
@@ -98,6 +166,25 @@ static int same_member(const member_t *a, const member_t *b)
     return 1;
 }
 
+/* Non-zero if G has a member of the N words joined in TEXT. */
+static int group_has_words(const group_t *g, const char *text, size_t n)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const member_t *m = &g->members[i];
+        const char *w = text;
+        size_t k = 0;
+        if (m->n != n)
+            continue;
+        while (k < n && strcmp(m->words[k], w) == 0) {
+            w += strlen(w) + 1;
+            k++;
+        }
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
 static int group_has(const group_t *g, const member_t *m)
 {
     for (size_t i = 0; i < g->n; i++)
@@ -108,32 +195,29 @@ static int group_has(const group_t *g, const member_t *m)
 
 /*
  * Reads the members of TEXT (a line without its comment, or what follows
- * "!") into G, leaving out repeats.  Returns NG_OK, NG_BAD_INPUT with the
- * reason in *WHY, or NG_NO_MEMORY.
+ * "!") into G, leaving out repeats, their words into *ARENA, using SC to
+ * read them.  Returns NG_OK, NG_BAD_INPUT with the reason in *WHY, or
+ * NG_NO_MEMORY.
  */
-static ng_status_t parse_members(char *text, group_t *g, const char **why)
+static ng_status_t parse_members(char *text, group_t *g, chunk_t **arena,
+                                 scratch_t *sc, const char **why)
 {
     for (char *piece = text;; piece++) {
         char *comma = strchr(piece, ',');
         size_t len = comma ? (size_t)(comma - piece) : strlen(piece);
-        member_t m = { NULL, 0 };
-        if (ng_tokenize(piece, len, 0, add_word, &m, NULL) != 0) {
-            member_clear(&m);
+        sc->len = 0;
+        sc->n = 0;
+        if (ng_tokenize(piece, len, 0, add_word, sc, NULL) != 0)
             return NG_NO_MEMORY;
-        }
-        if (m.n == 0) {
+        if (sc->n == 0) {
             *why = "a member without words";
             return NG_BAD_INPUT;
         }
-        if (group_has(g, &m)) {
-            member_clear(&m);
-        } else {
-            member_t *slot = grow(&g->members, &g->n, sizeof *g->members);
-            if (!slot) {
-                member_clear(&m);
+        if (!group_has_words(g, sc->text, sc->n)) {
+            member_t *slot = grow(&g->members, &g->n, &g->cap,
+                                  sizeof *g->members);
+            if (!slot || member_from(arena, sc, slot) != 0)
                 return NG_NO_MEMORY;
-            }
-            *slot = m;
         }
         if (!comma)
             return NG_OK;
@@ -160,7 +244,7 @@ static char *strip(char *line)
 /* Reads the file at PATH into *LINES (*N_LINES of them).  Returns what
  * ng_synonyms_load() documents, with the message in *ERROR. */
 static ng_status_t read_file(const char *path, line_t **lines,
-                             size_t *n_lines, char **error)
+                             size_t *n_lines, chunk_t **arena, char **error)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -169,7 +253,8 @@ static ng_status_t read_file(const char *path, line_t **lines,
         return NG_IO_ERROR;
     }
     char *buf = NULL;
-    size_t cap = 0;
+    size_t cap = 0, lines_cap = 0;
+    scratch_t sc = { NULL, 0, 0, 0 };
     unsigned number = 0;
     ng_status_t st = NG_OK;
     const char *why = NULL;
@@ -178,13 +263,14 @@ static ng_status_t read_file(const char *path, line_t **lines,
         char *text = strip(buf);
         if (!*text)
             continue;
-        line_t *line = grow(lines, n_lines, sizeof **lines);
+        line_t *line = grow(lines, n_lines, &lines_cap, sizeof **lines);
         if (!line) {
             st = NG_NO_MEMORY;
             break;
         }
         line->cancel = text[0] == '!';
-        st = parse_members(text + line->cancel, &line->group, &why);
+        st = parse_members(text + line->cancel, &line->group, arena, &sc,
+                           &why);
         if (st == NG_OK && !line->cancel && line->group.n < 2) {
             why = "a group needs two or more different members";
             st = NG_BAD_INPUT;
@@ -199,6 +285,7 @@ static ng_status_t read_file(const char *path, line_t **lines,
             *error = NULL;
     }
     free(buf);
+    free(sc.text);
     fclose(f);
     return st;
 }
@@ -227,7 +314,7 @@ ng_status_t ng_synonyms_load(ng_synonyms_t *syn, const char *path,
     *error = NULL;
     if (!syn || !path)
         return NG_BAD_ARGUMENT;
-    ng_status_t st = read_file(path, &lines, &n_lines, error);
+    ng_status_t st = read_file(path, &lines, &n_lines, &syn->arena, error);
     for (size_t i = 0; i < n_lines; i++)
         adds += !lines[i].cancel;
     /* Room for every group first, so that nothing can fail once SYN

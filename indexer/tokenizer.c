@@ -343,6 +343,15 @@ static int next_word(scanner_t *sc, word_t *w)
             sc->i = len;
             return 0;
         }
+        if (s[i] < 0x80) {
+            /* ASCII: a word character or a separator. */
+            ch = s[i];
+            n = 1;
+            if (is_ascii_word(s[i]))
+                break;
+            i++;
+            continue;
+        }
         n = decode(s, len, i, &ch);
         if (classify(ch) == CLASS_WORD)
             break;
@@ -384,7 +393,9 @@ static int next_word(scanner_t *sc, word_t *w)
         cls = classify(ch);
         if (cls != CLASS_SEPARATOR)
             continue;
-        if (ch < 0)
+        /* Only these ASCII separators can be kept inside a word. */
+        if (ch < 0 || (ch < 0x80 && ch != '\'' && ch != '&' && ch != ',' &&
+                       ch != '.' && ch != ';'))
             break;
         int32_t next;
         size_t next_n;

@@ -253,9 +253,10 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     int nothing = !files_only && n_paths > 0 && c.bad_paths >= n_paths;
     if (!opts->quiet && !nothing && (st == NG_OK || st == NG_INTERRUPTED))
         fprintf(stderr, "newsgrep: %u added, %u updated, %u removed, "
-                "%u unchanged, %u skipped (%u paragraphs written) in %.2f s\n",
+                "%u unchanged, %u skipped (%u paragraph%s written) in %.2f s\n",
                 c.added, c.updated, c.removed, c.unchanged, c.skipped,
-                c.paragraphs, now() - progress.start);
+                c.paragraphs, c.paragraphs == 1 ? "" : "s",
+                now() - progress.start);
     /* Then what was skipped or repaired, and why, one line each; these are
      * diagnostics, so -q does not silence them. */
     if (report.stream) {

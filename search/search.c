@@ -636,7 +636,7 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     if (st != NG_OK)
         return st;
     if (options->suggest && !options->like) {
-        st = ng_suggest(s->db, s->stemmer, query_text,
+        st = ng_suggest(s->db, s->stemmer, options->synonyms, query_text,
                         &results->suggestion);
         if (st != NG_OK)
             return with_db_message(s, st, error);

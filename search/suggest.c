@@ -466,7 +466,8 @@ static size_t put_correction(char *out, const char *typed, size_t typed_len,
     return len;
 }
 
-ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer, const char *query,
+ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer,
+                       const ng_synonyms_t *syn, const char *query,
                        char **suggestion)
 {
     ng_query_word_t *words = NULL;
@@ -489,6 +490,9 @@ ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer, const char *query,
     for (size_t i = 0; i < n_words && rc == XC_OK; i++) {
         char best[NG_TOKEN_MAX_BYTES + 1];
         rc = correct_word(db, &words[i], docs, stemmer, best);
+        if (rc == XC_OK && best[0] &&
+            ng_synonyms_lists(syn, stemmer, words[i].text, words[i].len))
+            best[0] = '\0';
         if (rc == XC_OK && best[0]) {
             fixes[i] = strdup(best);
             if (!fixes[i])

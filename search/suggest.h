@@ -31,6 +31,7 @@
 
 #include "status.h"
 #include "stemmer.h"
+#include "synonyms.h"
 #include "xapian-c.h"
 
 /* How many times more paragraphs a neighbour must be in than a word the
@@ -44,14 +45,17 @@
 
 /*
  * Looks for a better spelling of QUERY in the index DB, whose words are
- * stemmed by STEMMER (the index's own, as the searcher keeps it).  On NG_OK,
+ * stemmed by STEMMER (the index's own, as the searcher keeps it).  A word
+ * that SYN (may be NULL) lists as a synonym is left as typed
+ * (ng_synonyms_lists()): "REE" finds "rare earth", it is no misspelling.  On NG_OK,
  * *SUGGESTION is the corrected query, the same text with only the corrected
  * words replaced (in capitals where they were typed so), newly allocated
  * (caller frees), or NULL when no word has a better spelling.  Returns
  * NG_OK, NG_NO_MEMORY, or the status of a failed index read (the message is
  * then on DB, xc_db_error()), with *SUGGESTION NULL.
  */
-ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer, const char *query,
+ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer,
+                       const ng_synonyms_t *syn, const char *query,
                        char **suggestion);
 
 #endif

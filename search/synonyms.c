@@ -342,6 +342,29 @@ ng_status_t ng_synonyms_load(ng_synonyms_t *syn, const char *path,
     return st;
 }
 
+int ng_synonyms_lists(const ng_synonyms_t *syn, ng_stemmer_t *stemmer,
+                      const char *word, size_t len)
+{
+    if (!syn || !stemmer || !word)
+        return 0;
+    size_t stem_len;
+    const char *stem = ng_stemmer_stem(stemmer, word, len, &stem_len);
+    char *want = stem ? strndup(stem, stem_len) : NULL;
+    int listed = 0;
+    for (size_t g = 0; want && g < syn->n && !listed; g++)
+        for (size_t m = 0; m < syn->groups[g].n && !listed; m++) {
+            const member_t *member = &syn->groups[g].members[m];
+            if (member->n != 1)
+                continue;
+            stem = ng_stemmer_stem(stemmer, member->words[0],
+                                   strlen(member->words[0]), &stem_len);
+            listed = stem && stem_len == strlen(want) &&
+                     memcmp(stem, want, stem_len) == 0;
+        }
+    free(want);
+    return listed;
+}
+
 /* A member as the index sees it: the stems of its words, joined by
  * spaces, for comparison; and whether the query has it. */
 typedef struct {

@@ -49,6 +49,15 @@ ng_status_t ng_synonyms_load(ng_synonyms_t *syn, const char *path,
                              char **error);
 
 /*
+ * Non-zero if WORD (normalised, LEN bytes) is, by its stem under STEMMER,
+ * a one-word member of a group of SYN: a word the list names is spelled as
+ * meant, whether the index has it or not.  Zero for a NULL SYN, or if
+ * memory ran out.
+ */
+int ng_synonyms_lists(const ng_synonyms_t *syn, ng_stemmer_t *stemmer,
+                      const char *word, size_t len);
+
+/*
  * Finds in QUERY (as typed) every run of words that is a member of a group
  * of SYN, and stores in *EXTRA a query for the other members of those
  * groups, each weighing NG_SYNONYM_WEIGHT times what it would as a word of

@@ -143,10 +143,10 @@ static int add_word(void *ctx, const ng_token_t *token)
  * memory ran out. */
 static int member_from(chunk_t **arena, const scratch_t *sc, member_t *m)
 {
-    m->n = sc->n;
     m->words = arena_alloc(arena, sc->n * sizeof *m->words + sc->len);
     if (!m->words)
         return -1;
+    m->n = sc->n;
     char *text = (char *)(m->words + sc->n);
     memcpy(text, sc->text, sc->len);
     for (size_t i = 0; i < sc->n; i++) {

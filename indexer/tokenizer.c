@@ -101,18 +101,32 @@ static size_t decode(const unsigned char *s, size_t len, size_t i,
     return (size_t)n;
 }
 
+/* Non-zero if C is an ASCII word character (Xapian's is_wordchar()).
+ * Cannot fail. */
+static inline int is_ascii_word(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* word_put() of the ASCII word character C, lower-cased.  Cannot fail. */
+static inline void word_put_ascii(word_t *w, unsigned char c)
+{
+    if (w->len >= NG_TOKEN_MAX_BYTES) {
+        w->len = NG_TOKEN_MAX_BYTES + 1;
+        return;
+    }
+    w->text[w->len++] = (char)((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
+}
+
 /* Returns how CP (-1 for an invalid byte) takes part in words: Xapian's
  * is_wordchar() classes, with the marks told apart.  Cannot fail. */
 static enum char_class classify(int32_t cp)
 {
     if (cp < 0)
         return CLASS_SEPARATOR;
-    if (cp < 0x80) {
-        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-            (cp >= '0' && cp <= '9') || cp == '_')
-            return CLASS_WORD;
-        return CLASS_SEPARATOR;
-    }
+    if (cp < 0x80)
+        return is_ascii_word((unsigned char)cp) ? CLASS_WORD : CLASS_SEPARATOR;
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LM:
         /* The halfwidth katakana sound marks are letters that normalise to
@@ -203,24 +217,6 @@ static void word_put(word_t *w, const void *bytes, size_t n)
     w->len += n;
 }
 
-/* Non-zero if C is an ASCII word character: classify() gives CLASS_WORD.
- * Cannot fail. */
-static inline int is_ascii_word(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
-}
-
-/* word_put() of the ASCII word character C, lower-cased.  Cannot fail. */
-static inline void word_put_ascii(word_t *w, unsigned char c)
-{
-    if (w->len >= NG_TOKEN_MAX_BYTES) {
-        w->len = NG_TOKEN_MAX_BYTES + 1;
-        return;
-    }
-    w->text[w->len++] = (char)((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
-}
-
 /* Stores the normalised form of CP in OUT (room for MAX_DECOMPOSITION code
  * points).  An apostrophe variant becomes U+0027, as it does inside a word,
  * so that ng_normalize() of a word's slice gives the word.  Zero-width
@@ -255,10 +251,9 @@ static void word_add(word_t *w, int32_t cp, int check_class)
     if (w->len > NG_TOKEN_MAX_BYTES)
         return;
     if (cp < 0x80) {
-        char c = (char)((cp >= 'A' && cp <= 'Z') ? cp + ('a' - 'A') : cp);
         if (check_class && classify(cp) != CLASS_WORD)
             w->resplit = 1;
-        word_put(w, &c, 1);
+        word_put_ascii(w, (unsigned char)cp);
         return;
     }
     utf8proc_int32_t out[MAX_DECOMPOSITION];

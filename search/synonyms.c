@@ -12,7 +12,9 @@
 #include "synonyms.h"
 #include "tokenizer.h"
 
-/* A member: its words, normalised (held by the table's arena). */
+/* A member: its words, normalised, held by the table's arena one after
+ * the other, so that WORDS[0] is all of them joined, each ending in a NUL
+ * (member_from()). */
 typedef struct {
     char **words;
     size_t n;
@@ -156,16 +158,6 @@ static int member_from(chunk_t **arena, const scratch_t *sc, member_t *m)
     return 0;
 }
 
-static int same_member(const member_t *a, const member_t *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->words[i], b->words[i]) != 0)
-            return 0;
-    return 1;
-}
-
 /* Non-zero if G has a member of the N words joined in TEXT. */
 static int group_has_words(const group_t *g, const char *text, size_t n)
 {
@@ -182,14 +174,6 @@ static int group_has_words(const group_t *g, const char *text, size_t n)
         if (k == n)
             return 1;
     }
-    return 0;
-}
-
-static int group_has(const group_t *g, const member_t *m)
-{
-    for (size_t i = 0; i < g->n; i++)
-        if (same_member(&g->members[i], m))
-            return 1;
     return 0;
 }
 
@@ -297,7 +281,9 @@ static void cancel_groups(ng_synonyms_t *syn, const group_t *cancel)
     for (size_t i = 0; i < syn->n; i++) {
         int hit = 0;
         for (size_t j = 0; j < cancel->n && !hit; j++)
-            hit = group_has(&syn->groups[i], &cancel->members[j]);
+            hit = group_has_words(&syn->groups[i],
+                                  cancel->members[j].words[0],
+                                  cancel->members[j].n);
         if (hit)
             group_clear(&syn->groups[i]);
         else

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "heap.h"
 #include "paths.h"
 #include "printer.h"
 #include "search.h"
@@ -921,6 +922,7 @@ static int run_search(const char *db_path, const cli_options_t *opts,
         cli_complain("out of memory");
         return EXIT_TROUBLE;
     }
+    cli_heap_prefault(CLI_HEAP_SEARCH_BYTES);
     ng_synonyms_t *synonyms = NULL;
     ng_searcher_t *searcher = NULL;
     if (!read_synonyms(opts, &synonyms) ||

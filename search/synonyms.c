@@ -417,36 +417,52 @@ static int run_matches(const ng_query_word_t *words, char **stems,
 }
 
 /*
- * The query for member M (with stems KEY, joined by spaces): its stem
- * term for one word, a phrase of its stem terms for more.  Stores NULL in
- * *OUT when DB lacks a term of it.
+ * The query for member M (with stems KEY, joined by spaces), in DB of
+ * N_DOCS paragraphs: its stem term for one word, a phrase of its stem
+ * terms for more.  A word of a phrase that more than a tenth of the
+ * paragraphs have ("of", "the") is matched only as a gap when two or more
+ * words are left: the others in order, within the member's length.  Its
+ * long posting list would be read for every paragraph that has the rest,
+ * and tell almost nothing; "Organization of the Petroleum Exporting
+ * Countries" costs a sixth as much.  Stores NULL in *OUT when DB lacks a
+ * term of it.
  */
-static xc_status_t member_query(xc_db_t *db, const member_t *m,
-                                const char *key, xc_query_t **out)
+static xc_status_t member_query(xc_db_t *db, unsigned n_docs,
+                                const member_t *m, const char *key,
+                                xc_query_t **out)
 {
-    char **terms = calloc(m->n, sizeof *terms);
+    /* TERMS[0 .. N-1] are the terms in order; RARE[] the ones that are not
+     * common, in order too. */
+    char **terms = calloc(2 * m->n, sizeof *terms);
+    const char **rare = (const char **)(terms ? terms + m->n : NULL);
+    size_t n = 0, n_rare = 0;
     unsigned freq = 1;
     xc_status_t rc = terms ? XC_OK : XC_NO_MEMORY;
     *out = NULL;
-    for (size_t i = 0; i < m->n && rc == XC_OK && freq > 0; i++) {
+    for (; n < m->n && rc == XC_OK && freq > 0; n++) {
         size_t len = strcspn(key, " ");
-        if (asprintf(&terms[i], "%s%.*s", NG_PREFIX_STEM, (int)len,
-                     key) < 0) {
-            terms[i] = NULL;
+        if (asprintf(&terms[n], "%s%.*s", NG_PREFIX_STEM, (int)len, key) < 0) {
+            terms[n] = NULL;
             rc = XC_NO_MEMORY;
-        } else if (db) {
-            rc = xc_db_term_freq(db, terms[i], &freq);
+            break;
         }
+        if (db)
+            rc = xc_db_term_freq(db, terms[n], &freq);
+        if (freq <= n_docs / 10)
+            rare[n_rare++] = terms[n];
         key += len + (key[len] == ' ');
     }
     if (rc == XC_OK && freq > 0) {
-        *out = m->n == 1 ? xc_query_new_term(terms[0], strlen(terms[0]))
-                         : xc_query_new_phrase((const char *const *)terms,
-                                               m->n);
+        if (m->n == 1)
+            *out = xc_query_new_term(terms[0], strlen(terms[0]));
+        else if (n_rare >= 2)
+            *out = xc_query_new_phrase(rare, n_rare, m->n);
+        else
+            *out = xc_query_new_phrase((const char *const *)terms, m->n, 0);
         if (!*out)
             rc = XC_NO_MEMORY;
     }
-    for (size_t i = 0; terms && i < m->n; i++)
+    for (size_t i = 0; i < n; i++)
         free(terms[i]);
     free(terms);
     return rc;
@@ -492,7 +508,7 @@ static int holds_run(const char *key, const char *part)
 
 /*
  * Builds into *ALL the queries for the members of G that the query does
- * not have, leaving out those with a key in SEEN (*N_SEEN of them, each
+ * not have, in DB of N_DOCS paragraphs (member_query()), leaving out those with a key in SEEN (*N_SEEN of them, each
  * borrowed from the KEYS of some group), and adds their keys to SEEN.
  * The first N_HAD keys of SEEN are the members the query has.  A member
  * that holds one of them, or another member of G ("rare earth metals"
@@ -500,7 +516,8 @@ static int holds_run(const char *key, const char *part)
  * every paragraph it would, so it would only count the same words twice,
  * and open more posting lists for nothing.
  */
-static xc_status_t expand_group(xc_db_t *db, const group_t *g,
+static xc_status_t expand_group(xc_db_t *db, unsigned n_docs,
+                                const group_t *g,
                                 const stemmed_t *keys, char **seen,
                                 size_t n_had, size_t *n_seen,
                                 xc_query_t **all)
@@ -519,7 +536,7 @@ static xc_status_t expand_group(xc_db_t *db, const group_t *g,
             continue;
         seen[(*n_seen)++] = keys[i].key;
         xc_query_t *q = NULL;
-        rc = member_query(db, &g->members[i], keys[i].key, &q);
+        rc = member_query(db, n_docs, &g->members[i], keys[i].key, &q);
         if (rc == XC_OK && q)
             rc = or_into(all, q);
     }
@@ -543,11 +560,12 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
         return st;
     for (size_t g = 0; g < syn->n; g++)
         n_members += syn->groups[g].n;
-    xc_status_t rc = XC_OK;
+    unsigned n_docs = 0;
+    xc_status_t rc = db ? xc_db_doc_count(db, &n_docs) : XC_OK;
     stems = calloc(n_words, sizeof *stems);
     keys = calloc(n_members, sizeof *keys);
     seen = calloc(n_members, sizeof *seen);
-    if (!stems || !keys || !seen)
+    if (rc == XC_OK && (!stems || !keys || !seen))
         rc = XC_NO_MEMORY;
     for (size_t i = 0; i < n_words && rc == XC_OK; i++)
         if (may_expand(&words[i]) && !(stems[i] = stem_of(stemmer,
@@ -594,7 +612,8 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                                                      &group->members[m])))
                 rc = XC_NO_MEMORY;
         if (matched && rc == XC_OK)
-            rc = expand_group(db, group, k, seen, n_had, &n_seen, &all);
+            rc = expand_group(db, n_docs, group, k, seen, n_had, &n_seen,
+                              &all);
         k += group->n;
     }
 

@@ -25,6 +25,8 @@ static const char *const stories[] = {
     "A levy on imports.\n\nMarkets fell.\n",
     "Minerals\n\nRare-earth elements are mined in China.\n\n"
     "The earth is rare in places.\n\nREE supply is tight.\n",
+    "Oil\n\nThe Organization of Petroleum Exporting Countries met.\n\n"
+    "The price of oil rose.\n\nMembers of the group agreed.\n",
     NULL
 };
 
@@ -198,6 +200,21 @@ static void test_several_words_are_one_member(void **state)
     assert_null(expand(f, "earth rare"));
 }
 
+static void test_common_words_of_a_member_are_gaps(void **state)
+{
+    fixture_t *f = *state;
+    /* "of" and "the" are in more than a tenth of the paragraphs: the
+     * member "Organization of the Petroleum Exporting Countries" is its
+     * other words, in order, within six words (test_xapian_c checks the
+     * order).  News writes it without "the" too. */
+    assert_int_equal(expansion_hits(f, "OPEC", "The Organization of "
+                                    "Petroleum Exporting Countries met."),
+                     1);
+    assert_true(expansion_has(f, "OPEC", "Zpetroleum"));
+    assert_false(expansion_has(f, "OPEC", "Zof"));
+    assert_false(expansion_has(f, "OPEC", "Zthe"));
+}
+
 static void test_some_words_are_not_expanded(void **state)
 {
     fixture_t *f = *state;
@@ -285,6 +302,7 @@ int main(void)
         T(test_shipped_list_loads),
         T(test_synonyms_are_found_below_the_word),
         T(test_several_words_are_one_member),
+        T(test_common_words_of_a_member_are_gaps),
         T(test_some_words_are_not_expanded),
         T(test_members_the_index_lacks_are_left_out),
         T(test_bad_line_names_file_and_line),

@@ -957,18 +957,39 @@ static void test_queries_built_from_terms(void **state)
     /* A phrase needs its words side by side, in order. */
     const char *rare_earth[] = { "Zrare", "Zearth" };
     const char *earth_rare[] = { "Zearth", "Zrare" };
-    xc_query_t *phrase = xc_query_new_phrase(rare_earth, 2);
+    xc_query_t *phrase = xc_query_new_phrase(rare_earth, 2, 0);
     assert_non_null(phrase);
     assert_int_equal(xc_query_term_count(phrase), 2);
     assert_string_equal(xc_query_term(phrase, 0), "Zearth");
     got = hits_of(f->writer, phrase);
     assert_string_equal(got, "doc two: rare earth exports");
     free(got);
-    xc_query_t *reversed = xc_query_new_phrase(earth_rare, 2);
+    xc_query_t *reversed = xc_query_new_phrase(earth_rare, 2, 0);
     got = hits_of(f->writer, reversed);
     assert_string_equal(got, "");
     free(got);
-    assert_null(xc_query_new_phrase(rare_earth, 0));
+    assert_null(xc_query_new_phrase(rare_earth, 0, 0));
+    assert_null(xc_query_new_phrase(rare_earth, 2, 1));
+
+    /* Within a window, other words may come between, in order still:
+     * "rare metals on earth" spans four positions. */
+    xc_query_t *four = xc_query_new_phrase(rare_earth, 2, 4);
+    assert_non_null(four);
+    got = hits_of(f->writer, four);
+    assert_string_equal(got, "doc two: rare earth exports|"
+                             "doc three: rare metals on earth");
+    free(got);
+    xc_query_free(four);
+    xc_query_t *three = xc_query_new_phrase(rare_earth, 2, 3);
+    got = hits_of(f->writer, three);
+    assert_string_equal(got, "doc two: rare earth exports");
+    free(got);
+    xc_query_free(three);
+    xc_query_t *backwards = xc_query_new_phrase(earth_rare, 2, 4);
+    got = hits_of(f->writer, backwards);
+    assert_string_equal(got, "");
+    free(got);
+    xc_query_free(backwards);
 
     /* ORed with "rare", the phrase lifts the paragraph that has it. */
     xc_query_t *rare = xc_query_new_term("Zrare", 5);

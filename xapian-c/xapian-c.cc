@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -1272,9 +1273,13 @@ xc_query_t *xc_query_new_term(const char *term, size_t len)
     }
 }
 
-xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms)
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms,
+                                size_t window)
 {
-    if (!terms || n_terms == 0)
+    if (window == 0)
+        window = n_terms;
+    if (!terms || n_terms == 0 || window < n_terms ||
+        window > std::numeric_limits<Xapian::termcount>::max())
         return NULL;
     for (size_t i = 0; i < n_terms; i++)
         if (!terms[i])
@@ -1282,7 +1287,7 @@ xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms)
     try {
         std::vector<std::string> words(terms, terms + n_terms);
         Xapian::Query q(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
-                        static_cast<Xapian::termcount>(n_terms));
+                        static_cast<Xapian::termcount>(window));
         return query_holding(q);
     } catch (...) {
         return NULL;

@@ -430,11 +430,14 @@ xc_status_t xc_db_term_list(xc_db_t *db, const char *prefix, xc_term_fn fn,
 xc_query_t *xc_query_new_term(const char *term, size_t len);
 
 /*
- * A query for the N_TERMS TERMS (NUL-terminated) at consecutive positions
- * (Xapian's OP_PHRASE); one term is that term's query.  N_TERMS must be at
- * least 1.  NULL if it is not, or if memory ran out.
+ * A query for the N_TERMS TERMS (NUL-terminated) in their order within
+ * WINDOW positions (Xapian's OP_PHRASE): at consecutive positions when
+ * WINDOW is N_TERMS, or 0; one term is that term's query.  N_TERMS must be
+ * at least 1, and WINDOW 0 or at least N_TERMS.  NULL if they are not, or
+ * if memory ran out.
  */
-xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms);
+xc_query_t *xc_query_new_phrase(const char *const *terms, size_t n_terms,
+                                size_t window);
 
 /* A copy of QUERY (Xapian shares the parts), to free on its own; NULL if
  * QUERY is NULL or memory ran out. */

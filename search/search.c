@@ -375,8 +375,17 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
     so.check_at_least = INT_MAX;
     so.unweighted = 1;
     xc_mset_t *mset = NULL;
-    if (rc == XC_OK)
-        rc = xc_db_search(s->db, q, 0, all_docs, &so, &mset);
+    /* Xapian makes room for as many hits as it is asked for: a few
+     * stories' paragraphs fit in a small list, which is made as big as
+     * the index only when they fill it. */
+    for (unsigned max = 256; rc == XC_OK; max = all_docs) {
+        xc_mset_free(mset);
+        mset = NULL;
+        rc = xc_db_search(s->db, q, 0, max < all_docs ? max : all_docs, &so,
+                          &mset);
+        if (rc != XC_OK || max >= all_docs || xc_mset_size(mset) < max)
+            break;
+    }
     xc_query_free(q);
     if (rc != XC_OK)
         return db_error(s, rc, error);

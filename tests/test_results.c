@@ -144,6 +144,28 @@ static void test_per_story_and_more(void **state)
     tu_run_free(&r);
 }
 
+/* A long story's held-back paragraphs are all counted, however many. */
+static void test_more_counts_a_long_story(void **state)
+{
+    fixture_t *f = *state;
+    size_t n = 300;
+    char *text = malloc(n * 64 + 64), *p = text;
+    assert_non_null(text);
+    p += sprintf(p, "Cobalt Diary\n\n");
+    for (size_t i = 1; i <= n; i++)
+        p += sprintf(p, "Entry %zu: cobalt shipments were counted.\n\n", i);
+    free(tu_write_file(f->corpus, "diary.txt", text));
+    free(text);
+    tu_run_t r = run(f, "index", "-q", f->corpus, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = run(f, "--per-story", "2", "cobalt", NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(occurrences(r.out, "diary.txt:"), 2);
+    assert_non_null(strstr(r.out, "  +298 more paragraphs in this story\n"));
+    tu_run_free(&r);
+}
+
 static void test_stories(void **state)
 {
     fixture_t *f = *state;
@@ -494,6 +516,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_per_story_and_more, setup_indexed, teardown),
+        cmocka_unit_test_setup_teardown(test_more_counts_a_long_story, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_stories, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_paths_and_counts, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_date, setup_indexed, teardown),

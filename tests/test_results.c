@@ -166,6 +166,31 @@ static void test_more_counts_a_long_story(void **state)
     tu_run_free(&r);
 }
 
+/* A quoted phrase is lifted by a headline that has its words, in any
+ * order: the same paragraph under "War Over Trade Looms" ranks above it
+ * under "Markets Calm". */
+static void test_phrase_lifted_by_headline_words(void **state)
+{
+    fixture_t *f = *state;
+    static const char para[] = "Officials warned of a trade war with Europe.";
+    char text[256];
+    snprintf(text, sizeof text, "Markets Calm\n\n%s\n", para);
+    free(tu_write_file(f->corpus, "a-calm.txt", text));
+    snprintf(text, sizeof text, "War Over Trade Looms\n\n%s\n", para);
+    free(tu_write_file(f->corpus, "b-looms.txt", text));
+    tu_run_t r = run(f, "index", "-q", f->corpus, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+    r = run(f, "\"trade war\"", NULL);
+    assert_int_equal(r.status, 0);
+    const char *looms = strstr(r.out, "b-looms.txt:1");
+    const char *calm = strstr(r.out, "a-calm.txt:1");
+    assert_non_null(looms);
+    assert_non_null(calm);
+    assert_true(looms < calm);
+    tu_run_free(&r);
+}
+
 static void test_stories(void **state)
 {
     fixture_t *f = *state;
@@ -517,6 +542,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_per_story_and_more, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_more_counts_a_long_story, setup_indexed, teardown),
+        cmocka_unit_test_setup_teardown(test_phrase_lifted_by_headline_words, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_stories, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_paths_and_counts, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_date, setup_indexed, teardown),

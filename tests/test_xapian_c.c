@@ -64,7 +64,8 @@ static const char *const title_field[][2] = { { "title", "S" } };
  * AND by default, and the "title:" field. */
 static xc_parse_options_t parse_options(strip_s_t *stem)
 {
-    xc_parse_options_t o = { strip_s, stem, "Z", 1, title_field, 1, NULL, 0, NULL };
+    xc_parse_options_t o = { strip_s, stem,  "Z",  1, title_field, 1,
+                             NULL,    0,     NULL, 0 };
     return o;
 }
 
@@ -347,6 +348,18 @@ static void test_phrase_needs_adjacent_positions(void **state)
     assert_non_null(strstr(both, "doc two"));
     assert_non_null(strstr(both, "doc three"));
     free(both);
+    /* Read without positions, a phrase is its words ANDed. */
+    strip_s_t stem = { "", 0 };
+    xc_parse_options_t o = parse_options(&stem);
+    o.no_positions = 1;
+    xc_query_t *q = NULL;
+    assert_int_equal(xc_query_parse(f->writer, "\"rare earth\"", &o, &q, NULL),
+                     XC_OK);
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(f->writer, q, 0, 10, NULL, &m), XC_OK);
+    assert_int_equal(xc_mset_size(m), 2);
+    xc_mset_free(m);
+    xc_query_free(q);
 }
 
 static void test_field_prefix(void **state)
@@ -805,7 +818,8 @@ static void test_stem_prefix_is_honoured(void **state)
 static void test_stemmer_out_of_memory(void **state)
 {
     (void)state;
-    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0, NULL, 0, NULL };
+    xc_parse_options_t o = { stem_fails, NULL, NULL, 0, NULL, 0, NULL, 0, NULL,
+                             0 };
     xc_query_t *q = NULL;
     char *error = NULL;
     assert_int_equal(xc_query_parse(NULL, "tariffs", &o, &q, &error),

@@ -816,7 +816,8 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
     *out = NULL;
     if (!text)
         return parse_failure(db, error, XC_INVALID, "no query text given");
-    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL };
+    xc_parse_options_t none = { NULL, NULL, NULL, 0, NULL, 0, NULL, 0, NULL,
+                                0 };
     if (!options)
         options = &none;
     for (size_t i = 0; i < options->n_fields; i++)
@@ -868,6 +869,10 @@ xc_status_t xc_query_parse(xc_db_t *db, const char *text,
             qp.set_database(*db->db);
             flags |= Xapian::QueryParser::FLAG_WILDCARD;
         }
+#if XAPIAN_AT_LEAST(1, 4, 19)
+        if (options->no_positions)
+            flags |= Xapian::QueryParser::FLAG_NO_POSITIONS;
+#endif
         Xapian::Query parsed = qp.parse_query(text, flags);
         if (failure.status != XC_OK)
             return parse_failure(db, error, failure.status,

@@ -247,6 +247,10 @@ typedef struct {
     /* The prefix of words without a field, e.g. "S" to search headlines;
      * NULL or "" for unprefixed terms. */
     const char *default_prefix;
+    /* Non-zero: a phrase, NEAR or ADJ is read as its words ANDed, which
+     * needs no positions (Xapian's FLAG_NO_POSITIONS, from 1.4.19; before,
+     * it is read as usual). */
+    int no_positions;
 } xc_parse_options_t;
 
 /*

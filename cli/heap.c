@@ -4,7 +4,7 @@
  * The first touch of a page of heap is a page fault.  On the virtual
  * machines that newsgrep was measured on, a fault costs about 15 us,
  * while mapping pages in one madvise(MADV_POPULATE_WRITE) call costs
- * about 4 us a page; a search touches 250 to 600 KB of fresh heap, and
+ * about 4 us a page; a search touches a few hundred KB of fresh heap, and
  * its faults were the largest part of what it cost beyond Xapian's own
  * quest (bench/RESULTS.md).  On a machine where faults are cheap the call
  * costs about as much as it saves.
@@ -42,7 +42,7 @@ void cli_heap_prefault(size_t bytes)
     free(block);
     char *after = sbrk(0);
     if (before == (char *)-1 || after == (char *)-1 || after <= before ||
-        in_use > (size_t)(before - (char *)0))
+        in_use > (uintptr_t)before)
         return;
     /* From the heap's first whole page: the pages of it already touched
      * cost nothing more. */

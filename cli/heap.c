@@ -26,16 +26,16 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-void cli_heap_prefault(size_t bytes)
+size_t cli_heap_prefault(size_t bytes)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     if (bytes == 0 || bytes > 64u * 1024u * 1024u || page == (size_t)-1)
-        return;
+        return 0;
     /* The block must come from the heap, not a mapping of its own, and
      * stay in the heap once freed. */
     if (!mallopt(M_MMAP_THRESHOLD, (int)(2 * bytes)) ||
         !mallopt(M_TRIM_THRESHOLD, (int)(4 * bytes)))
-        return;
+        return 0;
     char *before = sbrk(0);
     size_t in_use = mallinfo2().arena;
     void *volatile block = malloc(bytes);
@@ -43,17 +43,20 @@ void cli_heap_prefault(size_t bytes)
     char *after = sbrk(0);
     if (before == (char *)-1 || after == (char *)-1 || after <= before ||
         in_use > (uintptr_t)before)
-        return;
+        return 0;
     /* From the heap's first whole page: the pages of it already touched
      * cost nothing more. */
-    uintptr_t start = ((uintptr_t)(before - in_use) + page - 1) & ~(page - 1);
-    if ((uintptr_t)after > start)
-        (void)madvise((void *)start, (uintptr_t)after - start,
-                      MADV_POPULATE_WRITE);
+    uintptr_t start = ((uintptr_t)before - in_use + page - 1) & ~(page - 1);
+    if ((uintptr_t)after <= start ||
+        madvise((void *)start, (uintptr_t)after - start,
+                MADV_POPULATE_WRITE) != 0)
+        return 0;
+    return (uintptr_t)after - start;
 }
 #else
-void cli_heap_prefault(size_t bytes)
+size_t cli_heap_prefault(size_t bytes)
 {
     (void)bytes;
+    return 0;
 }
 #endif

@@ -12,7 +12,8 @@
 #define CLI_HEAP_SEARCH_BYTES (384u * 1024u)
 
 /* Grows the heap by BYTES and maps its pages in one call, where malloc
- * and the kernel allow it; otherwise does nothing. */
-void cli_heap_prefault(size_t bytes);
+ * and the kernel allow it; otherwise does nothing.  Returns how many bytes
+ * of heap it mapped: 0 when it did nothing. */
+size_t cli_heap_prefault(size_t bytes);
 
 #endif

@@ -1576,6 +1576,8 @@ typedef struct {
     char *path;                   /* its partial index; NULL for the main */
     ng_index_t *own;              /* the partial index it opened */
     unsigned long part_start;     /* COUNTS.paragraphs when OWN was opened */
+    unsigned part;                /* the number of its index: 0 for the main
+                                     one, else OWN's */
     char *error;                  /* why starting a partial index failed */
     ng_status_t status;
 } worker_t;
@@ -1589,6 +1591,17 @@ static void locked_warn(void *ctx, const char *path, const char *message)
 }
 
 static ng_status_t next_part(worker_t *w);
+
+/* The paragraphs that partial index number N holds before the thread
+ * writing it starts another (index.h): NG_INDEX_PART_PARAGRAPHS, doubled
+ * after every NG_INDEX_PARTS_PER_DOUBLING numbers. */
+static unsigned long part_paragraphs(unsigned n)
+{
+    unsigned doublings = n / NG_INDEX_PARTS_PER_DOUBLING;
+    return (unsigned long)NG_INDEX_PART_PARAGRAPHS << (doublings < 16
+                                                           ? doublings
+                                                           : 16);
+}
 
 /* Indexes new files into the worker's index, BUILD_CHUNK at a time from
  * the shared list until none is left, and commits. */
@@ -1615,7 +1628,7 @@ static void *build_worker(void *arg)
         }
         unsigned long part = u->run->part_paragraphs
                                  ? u->run->part_paragraphs
-                                 : NG_INDEX_PART_PARAGRAPHS;
+                                 : part_paragraphs(w->part);
         if (st == NG_OK && w->counts.paragraphs - w->part_start >= part &&
             atomic_load(&shared->next) < shared->n_entries)
             st = next_part(w);
@@ -1725,6 +1738,7 @@ static ng_status_t open_part(const ng_index_t *index, worker_t *w,
         w->error = NULL;
     free(error);
     w->part_start = w->counts.paragraphs;
+    w->part = i;
     return st;
 }
 

@@ -40,4 +40,8 @@ wait $pid
 status=$?
 check "SIGINT stops watching cleanly (exit $status)" \
     sh -c "[ $status -eq 0 ] && grep -q 'stopped watching' '$T/watch.err'"
+# What the watcher said, when something failed: the temporary folder goes.
+if [ "$failures" -ne 0 ]; then
+    while IFS= read -r line; do diag "watcher: $line"; done < "$T/watch.err"
+fi
 finish

@@ -47,12 +47,12 @@
  * Looks for a better spelling of QUERY in the index DB, whose words are
  * stemmed by STEMMER (the index's own, as the searcher keeps it).  A word
  * that SYN (may be NULL) lists as a synonym is left as typed
- * (ng_synonyms_lists()): "REE" finds "rare earth", it is no misspelling.  On NG_OK,
- * *SUGGESTION is the corrected query, the same text with only the corrected
- * words replaced (in capitals where they were typed so), newly allocated
- * (caller frees), or NULL when no word has a better spelling.  Returns
- * NG_OK, NG_NO_MEMORY, or the status of a failed index read (the message is
- * then on DB, xc_db_error()), with *SUGGESTION NULL.
+ * (ng_synonyms_lists()): "REE" finds "rare earth", it is no misspelling.
+ * On NG_OK, *SUGGESTION is the corrected query, the same text with only
+ * the corrected words replaced (in capitals where they were typed so),
+ * newly allocated (caller frees), or NULL when no word has a better
+ * spelling.  Returns NG_OK, NG_NO_MEMORY, or the status of a failed index
+ * read (the message is then on DB, xc_db_error()), with *SUGGESTION NULL.
  */
 ng_status_t ng_suggest(xc_db_t *db, ng_stemmer_t *stemmer,
                        const ng_synonyms_t *syn, const char *query,

@@ -328,23 +328,33 @@ ng_status_t ng_synonyms_load(ng_synonyms_t *syn, const char *path,
     return st;
 }
 
+/* The stem of the LEN bytes of WORD, newly allocated; NULL if memory ran
+ * out. */
+static char *stem_of(ng_stemmer_t *stemmer, const char *word, size_t len)
+{
+    size_t stem_len;
+    const char *stem = ng_stemmer_stem(stemmer, word, len, &stem_len);
+    return stem ? strndup(stem, stem_len) : NULL;
+}
+
 int ng_synonyms_lists(const ng_synonyms_t *syn, ng_stemmer_t *stemmer,
                       const char *word, size_t len)
 {
     if (!syn || !stemmer || !word)
         return 0;
-    size_t stem_len;
-    const char *stem = ng_stemmer_stem(stemmer, word, len, &stem_len);
-    char *want = stem ? strndup(stem, stem_len) : NULL;
+    char *want = stem_of(stemmer, word, len);
+    size_t want_len = want ? strlen(want) : 0;
     int listed = 0;
     for (size_t g = 0; want && g < syn->n && !listed; g++)
         for (size_t m = 0; m < syn->groups[g].n && !listed; m++) {
             const member_t *member = &syn->groups[g].members[m];
+            size_t stem_len;
             if (member->n != 1)
                 continue;
-            stem = ng_stemmer_stem(stemmer, member->words[0],
-                                   strlen(member->words[0]), &stem_len);
-            listed = stem && stem_len == strlen(want) &&
+            const char *stem = ng_stemmer_stem(stemmer, member->words[0],
+                                               strlen(member->words[0]),
+                                               &stem_len);
+            listed = stem && stem_len == want_len &&
                      memcmp(stem, want, stem_len) == 0;
         }
     free(want);
@@ -358,21 +368,13 @@ typedef struct {
     int in_query;
 } stemmed_t;
 
-/* The stem of WORD, newly allocated; NULL if memory ran out. */
-static char *stem_of(ng_stemmer_t *stemmer, const char *word)
-{
-    size_t len;
-    const char *stem = ng_stemmer_stem(stemmer, word, strlen(word), &len);
-    return stem ? strndup(stem, len) : NULL;
-}
-
 /* M's stems joined by spaces, newly allocated; NULL if memory ran out. */
 static char *member_key(ng_stemmer_t *stemmer, const member_t *m)
 {
     size_t cap = 1, len = 0;
     char *key = NULL;
     for (size_t i = 0; i < m->n; i++) {
-        char *stem = stem_of(stemmer, m->words[i]);
+        char *stem = stem_of(stemmer, m->words[i], strlen(m->words[i]));
         char *bigger = stem ? realloc(key, cap += strlen(stem) + 1) : NULL;
         if (!bigger) {
             free(stem);
@@ -569,8 +571,8 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
     if (rc == XC_OK && (!stems || !keys || !seen))
         rc = XC_NO_MEMORY;
     for (size_t i = 0; i < n_words && rc == XC_OK; i++)
-        if (may_expand(&words[i]) && !(stems[i] = stem_of(stemmer,
-                                                          words[i].text)))
+        if (may_expand(&words[i]) &&
+            !(stems[i] = stem_of(stemmer, words[i].text, words[i].len)))
             rc = XC_NO_MEMORY;
 
     /* With a stemmer that keeps first bytes, a member whose first word

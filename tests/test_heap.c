@@ -1,6 +1,7 @@
 /*
  * The heap a search is given before it starts: its pages are mapped, so
- * that touching them is no page fault each.
+ * that touching them is no page fault each, either populated or on one
+ * huge page.
  */
 #include <config.h>
 
@@ -42,10 +43,22 @@ static long faults_touching(size_t n)
     return taken;
 }
 
-static void test_mapped_heap_takes_no_faults(void **state)
+/* Touching PAGES pages of blocks of WHAT takes no page fault each, and
+ * neither does it again once they are freed: the heap keeps its pages. */
+static void assert_few_faults(size_t pages, const char *what)
+{
+    for (int round = 1; round <= 2; round++) {
+        long taken = faults_touching(pages);
+        if (taken >= 8)
+            fail_msg("touching %zu pages of %s took %ld page faults (round "
+                     "%d)", pages, what, taken, round);
+    }
+}
+
+static void test_populated_heap_takes_no_faults(void **state)
 {
     (void)state;
-    size_t mapped = cli_heap_prefault(CLI_HEAP_SEARCH_BYTES);
+    size_t mapped = cli_heap_populate(CLI_HEAP_SEARCH_BYTES);
     if (mapped == 0) {
         /* Another malloc than glibc's (a sanitizer's, valgrind's), or a
          * kernel before Linux 5.14: nothing is mapped, and searches fault
@@ -53,14 +66,27 @@ static void test_mapped_heap_takes_no_faults(void **state)
         print_message("# the heap cannot be mapped here; nothing to check\n");
         return;
     }
-    assert_true(mapped >= CLI_HEAP_SEARCH_BYTES);
+    assert_int_equal(mapped, CLI_HEAP_SEARCH_BYTES);
     /* 256 KB of blocks: a page fault for each of 64 pages without it. */
-    long taken = faults_touching(64);
-    if (taken >= 8)
-        fail_msg("touching 64 pages of the mapped heap took %ld page faults",
-                 taken);
-    /* The heap keeps its pages after the blocks are freed. */
-    assert_true(faults_touching(64) < 8);
+    assert_few_faults(64, "the populated heap");
+}
+
+static void test_huge_page_takes_no_faults(void **state)
+{
+    (void)state;
+    size_t mapped = cli_heap_huge();
+    if (mapped == 0) {
+        /* Also where the kernel gives no transparent huge pages, or had
+         * none free. */
+        print_message("# no huge page for the heap here; nothing to check\n");
+        return;
+    }
+    assert_int_equal(mapped, CLI_HEAP_HUGE_PAGE);
+    /* 1.5 MB of blocks, four times what populating maps: a fault for each
+     * of 384 pages without the huge page. */
+    assert_few_faults(384, "the huge page");
+    /* Once in a process: a second would only hold memory. */
+    assert_int_equal(cli_heap_huge(), 0);
 }
 
 static void test_nothing_asked_nothing_done(void **state)
@@ -73,7 +99,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_asked_nothing_done),
-        cmocka_unit_test(test_mapped_heap_takes_no_faults),
+        cmocka_unit_test(test_populated_heap_takes_no_faults),
+        cmocka_unit_test(test_huge_page_takes_no_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -405,7 +406,9 @@ static int parse_options(int argc, char **argv, command_t cmd, int named,
 /* search                                                              */
 
 /* Non-zero if nothing is at PATH, or only an empty folder: the place where a
- * first search may build an index by itself. */
+ * first search may build an index by itself.  The folder is left as it is:
+ * a "newsgrep index" starting at the same time may have just made it, and
+ * is about to fill it. */
 static int no_index_yet(const char *path)
 {
     struct stat sb;
@@ -413,9 +416,16 @@ static int no_index_yet(const char *path)
         return errno == ENOENT;
     if (!S_ISDIR(sb.st_mode))
         return 0;
-    /* rmdir() fails on a folder that holds anything; a succeeding one is
-     * made again right away by the index builder. */
-    return rmdir(path) == 0;
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    const struct dirent *entry;
+    int empty = 1;
+    while (empty && (entry = readdir(dir)) != NULL)
+        empty = strcmp(entry->d_name, ".") == 0 ||
+                strcmp(entry->d_name, "..") == 0;
+    closedir(dir);
+    return empty;
 }
 
 /* Builds an index at DB_PATH from the bundled stories.  Returns 1 on

@@ -277,6 +277,17 @@ static void test_exit_statuses(void **state)
     assert_non_null(strstr(r.err, f->db));
     assert_one_line(r.err);
     tu_run_free(&r);
+    /* The same in an empty folder, which stays: a "newsgrep index" that
+     * has just made it may be about to fill it. */
+    struct stat sb;
+    assert_int_equal(mkdir(f->db, 0700), 0);
+    r = ng(f, "rare", NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, f->db));
+    tu_run_free(&r);
+    assert_int_equal(stat(f->db, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_int_equal(rmdir(f->db), 0);
 
     index_fixture(f);
     r = ng(f, "xylophone", NULL, NULL, NULL, NULL);
@@ -389,6 +400,20 @@ static void test_first_search_builds_index(void **state)
     r = tu_run(argv, env);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
+    tu_run_free(&r);
+    free(env_db);
+    free(db);
+
+    /* An empty folder is no index yet either, and the index is built in
+     * it. */
+    db = tu_path_join(f->dir, "empty");
+    if (mkdir(db, 0700) != 0 || asprintf(&env_db, "NEWSGREP_DB=%s", db) < 0)
+        fail();
+    env[1] = env_db;
+    r = tu_run(argv, env);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "building"));
+    assert_non_null(strstr(r.out, "China Tightens Rare Earths Exports"));
     tu_run_free(&r);
     free(env_corpus);
     free(env_db);

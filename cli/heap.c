@@ -94,12 +94,19 @@ size_t cli_heap_huge(void)
      * header is 16 bytes before the pointer, its size a multiple of 16
      * counting 8 of the header): the rest goes back to the top of the
      * heap, where malloc takes its next blocks. */
-    below_huge_page = realloc(block, (size_t)(huge - block) + 8);
-    if (below_huge_page != block) {
-        free(below_huge_page);
-        below_huge_page = NULL;
+    uintptr_t was = (uintptr_t)block;
+    char *kept = realloc(block, (size_t)(huge - block) + 8);
+    if (!kept) {
+        free(block);
         return 0;
     }
+    if ((uintptr_t)kept != was) {
+        /* Moved, not shrunk: not glibc's realloc, and the huge page was
+         * given back with the rest. */
+        free(kept);
+        return 0;
+    }
+    below_huge_page = kept;
     return CLI_HEAP_HUGE_PAGE;
 }
 #else

@@ -3,8 +3,8 @@
  *
  * The first touch of a page of heap is a page fault.  On the virtual
  * machines that newsgrep was measured on, a fault costs about 15 us,
- * mapping pages in one madvise(MADV_POPULATE_WRITE) call about 4 us a
- * page, and one transparent huge page of 2 MB about 170 us in all; a
+ * mapping pages in one madvise(MADV_POPULATE_WRITE) call about 5 us a
+ * page, and one transparent huge page of 2 MB about 150 us in all; a
  * search touches a few hundred KB of fresh heap, and its faults were the
  * largest part of what it cost beyond Xapian's own quest
  * (bench/RESULTS.md).  On a machine where faults are cheap either way
@@ -42,13 +42,21 @@ static int in_heap(const void *p, size_t len)
            (const char *)p + len <= end;
 }
 
-/* Keeps blocks of up to BYTES in the heap and free() from shrinking it;
- * returns 0 if malloc would not take the settings. */
+/* Has malloc take blocks of up to twice BYTES from the heap, and free()
+ * leave up to four times BYTES free at its top; never less than an
+ * earlier call asked, so that a heap grown for a huge page that was not
+ * given is not trimmed, with the pages mapped after it, by the next
+ * free().  Returns 0 if malloc would not take the settings. */
 static int keep_in_heap(size_t bytes)
 {
-    return bytes <= INT_MAX / 4 &&
-           mallopt(M_MMAP_THRESHOLD, (int)(2 * bytes)) &&
-           mallopt(M_TRIM_THRESHOLD, (int)(4 * bytes));
+    static size_t kept;
+    if (bytes <= kept)
+        return 1;
+    if (bytes > INT_MAX / 4 || !mallopt(M_MMAP_THRESHOLD, (int)(2 * bytes)) ||
+        !mallopt(M_TRIM_THRESHOLD, (int)(4 * bytes)))
+        return 0;
+    kept = bytes;
+    return 1;
 }
 
 static size_t page_size(void)

@@ -8,8 +8,9 @@
 
 /* What a search of one index touches of fresh heap, about: Xapian's
  * B-tree blocks, a few for every term of the query, and the paragraphs
- * read.  A search of many rare words touches more, and faults for it. */
-#define CLI_HEAP_SEARCH_BYTES (384u * 1024u)
+ * read.  A search of many rare words touches more, and faults for it
+ * where there is no huge page. */
+#define CLI_HEAP_SEARCH_BYTES (512u * 1024u)
 
 /* The size of a transparent huge page on x86-64 (and of arm64's with 4 KB
  * pages). */

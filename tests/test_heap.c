@@ -93,7 +93,7 @@ static void test_smaller_populate_keeps_larger_heap(void **state)
 {
     (void)state;
     /* 4 MB at the heap's top, as a huge page not given leaves it: mapping
-     * 384 KB next must not let free() hand the top back, pages and all. */
+     * 512 KB next must not let free() hand the top back, pages and all. */
     if (cli_heap_populate(4u * 1024u * 1024u) == 0 ||
         cli_heap_populate(CLI_HEAP_SEARCH_BYTES) == 0) {
         print_message("# the heap cannot be mapped here; nothing to check\n");

@@ -82,7 +82,7 @@ static void test_huge_page_takes_no_faults(void **state)
         return;
     }
     assert_int_equal(mapped, CLI_HEAP_HUGE_PAGE);
-    /* 1.5 MB of blocks, four times what populating maps: a fault for each
+    /* 1.5 MB of blocks, three times what populating maps: a fault for each
      * of 384 pages without the huge page. */
     assert_few_faults(384, "the huge page");
     /* Once in a process: a second would only hold memory. */

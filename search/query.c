@@ -349,103 +349,158 @@ static ng_status_t join(xc_op_t op, xc_query_t **query, xc_query_t *extra)
 }
 
 /*
- * Reads TEXT again as VARIANT says and lets the result add to *QUERY's
- * weights where *QUERY matches: scaled by WEIGHT, or, with CONSTANT, as
- * WEIGHT itself for every paragraph it matches (VARIANT must then match
- * only what *QUERY does).  A text that parsed once
- * parses again, so only memory can run out: returns NG_OK or NG_NO_MEMORY.
+ * Lets a copy of EXTRA (NULL: nothing) add to *QUERY's weights where *QUERY
+ * matches, with AND_MAYBE; or ORs it in, with OR.
  */
-static ng_status_t add_reading(xc_db_t *db, const char *text,
-                               const xc_parse_options_t *variant,
-                               int constant, double weight,
-                               xc_query_t **query)
+static ng_status_t add_weight(xc_op_t op, xc_query_t **query,
+                              const xc_query_t *extra)
 {
-    xc_query_t *q = NULL;
-    xc_status_t rc = xc_query_parse(db, text, variant, &q, NULL);
-    if (rc != XC_OK)
-        return rc == XC_NO_MEMORY ? NG_NO_MEMORY : NG_OK;
-    xc_query_t *extra = constant ? xc_query_constant(q, weight)
-                                 : xc_query_scale(q, weight);
-    xc_query_free(q);
-    if (!extra)
-        return NG_NO_MEMORY;
-    /* Xapian 1.4's matcher drops documents from the top of a short result
-     * list when a posting source sits on the right of AND_MAYBE; a constant
-     * reading only ever matches what *QUERY matches, so OR gives the same
-     * documents, and the right ones. */
-    return join(constant ? XC_OP_OR : XC_OP_AND_MAYBE, query, extra);
+    if (!extra || !*query)
+        return NG_OK;
+    xc_query_t *copy = xc_query_copy(extra);
+    return copy ? join(op, query, copy) : NG_NO_MEMORY;
 }
 
 /*
  * Headline evidence: the same query read against the headline's words
- * (ZS terms) adds NG_QUERY_TITLE_WEIGHT of its weight to the paragraphs it
- * already matches.  Measured on the development collections (bench/
- * RESULTS.md): 0.2 to 0.3 helps both, 1.0 hurts.  A phrase is read as its
- * words: a headline is a few words, and checking the positions of its
- * words for every paragraph that has the phrase more than doubled the cost
- * of a search for one.
+ * (ZS terms), scaled by NG_QUERY_TITLE_WEIGHT, into *BOOST.  Measured on
+ * the development collections (bench/RESULTS.md): 0.2 to 0.3 helps both,
+ * 1.0 hurts.  A phrase is read as its words: a headline is a few words,
+ * and checking the positions of its words for every paragraph that has the
+ * phrase more than doubled the cost of a search for one.  A text that
+ * parsed once parses again, so only memory can run out.
  */
-static ng_status_t add_title_boost(xc_db_t *db, const char *normal,
-                                   const xc_parse_options_t *options,
-                                   xc_query_t **query)
+static ng_status_t title_boost(xc_db_t *db, const char *normal,
+                               const xc_parse_options_t *options,
+                               xc_query_t **boost)
 {
     xc_parse_options_t title = *options;
     title.default_prefix = NG_PREFIX_TITLE;
     title.no_positions = 1;
-    return add_reading(db, normal, &title, 0, NG_QUERY_TITLE_WEIGHT, query);
+    xc_query_t *q = NULL;
+    *boost = NULL;
+    xc_status_t rc = xc_query_parse(db, normal, &title, &q, NULL);
+    if (rc != XC_OK)
+        return rc == XC_NO_MEMORY ? NG_NO_MEMORY : NG_OK;
+    *boost = xc_query_scale(q, NG_QUERY_TITLE_WEIGHT);
+    xc_query_free(q);
+    return *boost ? NG_OK : NG_NO_MEMORY;
 }
 
 /*
- * A short query of plain words ranks the paragraphs that hold every word
- * above those that lack one, whatever their weights: "rare earth" lists
- * paragraphs about rare earths before those that only say "earth".  The
- * paragraphs that have all the words gain NG_QUERY_ALL_WORDS_BONUS.
- * Longer queries (questions in natural language) are left to BM25 alone:
- * on the development collections any reward for matching more of their
- * words cost precision.
+ * Sets *ALL to the query for the paragraphs with every word of a short
+ * query of plain words, or NULL where there is no such tier.  Longer
+ * queries (questions in natural language) are left to BM25 alone: on the
+ * development collections any reward for matching more of their words
+ * cost precision.
  */
-static ng_status_t add_all_words_tier(xc_db_t *db, const char *normal,
-                                      const xc_parse_options_t *options,
-                                      xc_query_t **query)
+static ng_status_t all_words(xc_db_t *db, const char *normal,
+                             const xc_parse_options_t *options,
+                             xc_query_t **all)
 {
     size_t words = plain_words(normal);
+    *all = NULL;
     if (options->default_and || words < 2 || words > NG_QUERY_TIER_WORDS)
         return NG_OK;
-    xc_parse_options_t all = *options;
-    all.default_and = 1;
-    return add_reading(db, normal, &all, 1, NG_QUERY_ALL_WORDS_BONUS, query);
+    xc_parse_options_t and = *options;
+    and.default_and = 1;
+    xc_status_t rc = xc_query_parse(db, normal, &and, all, NULL);
+    return rc == XC_NO_MEMORY ? NG_NO_MEMORY : NG_OK;
 }
 
 /*
- * For a query of plain words, adds the same words as a phrase: paragraphs
- * where the words stand together, as typed, gain the phrase's weight on top
- * of their words' own, so "rare earth" ranks "rare earth elements" above a
- * paragraph that has "rare" and "earth" apart.  On failure *QUERY is left as
- * it was and the boost is simply not given, unless memory ran out.
+ * For a query of plain words, the same words as a phrase into *BOOST:
+ * paragraphs where the words stand together, as typed, gain the phrase's
+ * weight on top of their words' own, so "rare earth" ranks "rare earth
+ * elements" above a paragraph that has "rare" and "earth" apart.  Where
+ * the phrase does not parse, *BOOST is NULL and the boost is simply not
+ * given.
  */
-static ng_status_t add_phrase_boost(xc_db_t *db, const char *normal,
-                                    const xc_parse_options_t *options,
-                                    xc_query_t **query)
+static ng_status_t phrase_boost(xc_db_t *db, const char *normal,
+                                const xc_parse_options_t *options,
+                                xc_query_t **boost)
 {
     char *phrase;
+    *boost = NULL;
     if (plain_words(normal) < 2)
         return NG_OK;
     if (asprintf(&phrase, "\"%s\"", normal) < 0)
         return NG_NO_MEMORY;
-    xc_query_t *boost = NULL;
-    xc_status_t rc = xc_query_parse(db, phrase, options, &boost, NULL);
+    xc_status_t rc = xc_query_parse(db, phrase, options, boost, NULL);
     free(phrase);
-    if (rc == XC_NO_MEMORY)
-        return NG_NO_MEMORY;
-    if (rc != XC_OK)
-        return NG_OK;
-    xc_query_t *both = xc_query_or(*query, boost);
-    xc_query_free(boost);
-    if (!both)
-        return NG_NO_MEMORY;
-    xc_query_free(*query);
-    *query = both;
-    return NG_OK;
+    return rc == XC_NO_MEMORY ? NG_NO_MEMORY : NG_OK;
+}
+
+/*
+ * The tiers of *OUT, whose words (and headline) are WORDS, by ALL, the
+ * paragraphs with every word.
+ *
+ * The first tier weighs what *OUT does: the words (every one matches, so
+ * the AND weighs what the OR does), and with AND_MAYBE the headline, the
+ * phrase and the synonyms, these only where all the words are.  Filtered
+ * so because Xapian 1.4.22 can count a phrase where it is not: a phrase
+ * asked with check() about a paragraph without it skips to the next
+ * paragraph with its words, finds no phrase there either and says no, but
+ * stays there, and a later skip_to() to that paragraph or one before
+ * takes it for a match; an OR of phrases passes the mistake on.  The
+ * query's own phrase has all the words, so it is only asked about
+ * paragraphs with them and stays on the one it was asked about; a
+ * synonym's phrase, within an AND, is only asked with check().  The phrase
+ * only matches where all the words are, so the second tier does without
+ * it.
+ */
+static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
+                              const xc_query_t *title,
+                              const xc_query_t *phrase,
+                              const xc_query_t *widen, ng_tiers_t *tiers)
+{
+    ng_status_t st = NG_NO_MEMORY;
+    tiers->all = xc_query_copy(all);
+    tiers->rest = xc_query_copy(words);
+    if (tiers->all && tiers->rest)
+        st = add_weight(XC_OP_AND_MAYBE, &tiers->all, title);
+    if (st == NG_OK)
+        st = add_weight(XC_OP_AND_MAYBE, &tiers->all, phrase);
+    if (st == NG_OK && widen) {
+        xc_query_t *within = xc_query_combine(XC_OP_FILTER, widen, all);
+        st = within ? join(XC_OP_AND_MAYBE, &tiers->all, within)
+                    : NG_NO_MEMORY;
+    }
+    if (st == NG_OK)
+        st = add_weight(XC_OP_OR, &tiers->rest, widen);
+    if (st == NG_OK)
+        st = add_weight(XC_OP_AND_NOT, &tiers->rest, all);
+    return st;
+}
+
+/*
+ * Adds to *OUT what ranks and never matches: the headline's reading with
+ * AND_MAYBE, the phrase only where the words match; then WIDEN, if not
+ * NULL, with OR.  With TIERS, sets them (ng_query_parse()).
+ */
+static ng_status_t add_ranking(xc_db_t *db, const char *normal,
+                               const xc_parse_options_t *options,
+                               const xc_query_t *widen, xc_query_t **out,
+                               ng_tiers_t *tiers)
+{
+    xc_query_t *title = NULL, *all = NULL, *phrase = NULL;
+    ng_status_t st = title_boost(db, normal, options, &title);
+    if (st == NG_OK && tiers)
+        st = all_words(db, normal, options, &all);
+    if (st == NG_OK)
+        st = phrase_boost(db, normal, options, &phrase);
+    if (st == NG_OK)
+        st = add_weight(XC_OP_AND_MAYBE, out, title);
+    if (st == NG_OK && all)
+        st = make_tiers(*out, all, title, phrase, widen, tiers);
+    if (st == NG_OK)
+        st = add_weight(XC_OP_OR, out, phrase);
+    if (st == NG_OK)
+        st = add_weight(XC_OP_OR, out, widen);
+    xc_query_free(title);
+    xc_query_free(all);
+    xc_query_free(phrase);
+    return st;
 }
 
 /* What check_operators_read() looks for: a kept operator whose word
@@ -543,12 +598,15 @@ static ng_status_t check_operators_read(const char *normal,
 
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           xc_query_t **out, xc_query_t **match,
+                           const xc_query_t *widen, xc_query_t **out,
+                           xc_query_t **match, ng_tiers_t *tiers,
                            char **error)
 {
     static const char *const fields[][2] = {
         { "title", NG_PREFIX_TITLE },
     };
+    if (tiers)
+        tiers->all = tiers->rest = NULL;
     ng_status_t st = check_syntax(text, error);
     if (st != NG_OK)
         return st;
@@ -575,22 +633,23 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     st = ng_status_from_xc(rc);
     if (st == NG_OK)
         st = check_operators_read(normal, *out, stemmer, error);
-    /* What follows adds weight, never a match: the headline's reading with
-     * AND_MAYBE, the tier and the phrase only where the words match. */
     if (st == NG_OK && match && !(*match = xc_query_copy(*out)))
         st = NG_NO_MEMORY;
+    if (st == NG_OK && match)
+        st = add_weight(XC_OP_OR, match, widen);
     if (st == NG_OK)
-        st = add_title_boost(db, normal, &options, out);
-    if (st == NG_OK)
-        st = add_all_words_tier(db, normal, &options, out);
-    if (st == NG_OK)
-        st = add_phrase_boost(db, normal, &options, out);
+        st = add_ranking(db, normal, &options, widen, out, tiers);
     if (st != NG_OK) {
         xc_query_free(*out);
         *out = NULL;
         if (match) {
             xc_query_free(*match);
             *match = NULL;
+        }
+        if (tiers) {
+            xc_query_free(tiers->all);
+            xc_query_free(tiers->rest);
+            tiers->all = tiers->rest = NULL;
         }
     }
     free(normal);

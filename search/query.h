@@ -31,10 +31,15 @@ int ng_query_is_plain(const char *text);
 /* The share of a query's weight that its words earn again in a headline. */
 #define NG_QUERY_TITLE_WEIGHT 0.25
 /* Queries of plain words up to this long rank paragraphs with all of them
- * first ... */
+ * first. */
 #define NG_QUERY_TIER_WORDS 4
-/* ... by adding this to their weight, more than any other part can give. */
-#define NG_QUERY_ALL_WORDS_BONUS 10000.0
+
+/* The two tiers of a short query of plain words (ng_query_parse()): every
+ * paragraph of ALL ranks above every paragraph of REST. */
+typedef struct {
+    xc_query_t *all;    /* the paragraphs with every word */
+    xc_query_t *rest;   /* the other paragraphs the query matches */
+} ng_tiers_t;
 
 /*
  * Parses TEXT into *OUT (free with xc_query_free()), stemming with STEMMER.
@@ -44,12 +49,17 @@ int ng_query_is_plain(const char *text);
  * list of hosts when DB is given.  The ranking: BM25 on the paragraph's
  * words, plus NG_QUERY_TITLE_WEIGHT of the same query read against the
  * story's headline; for a query of plain words, the words standing
- * together as a phrase add their weight, and with OR and at most
- * NG_QUERY_TIER_WORDS words, paragraphs holding all of them gain
- * NG_QUERY_ALL_WORDS_BONUS.
- * If MATCH is not NULL, *MATCH receives the query without those additions
- * (free with xc_query_free()): it matches the same paragraphs, at less
- * cost, for counting them.
+ * together as a phrase add their weight.  WIDEN, if not NULL, is ORed in
+ * last: it adds paragraphs and weight (synonyms.h).
+ * If MATCH is not NULL, *MATCH receives the query without the headline and
+ * the phrase (free with xc_query_free()): it matches the same paragraphs,
+ * at less cost, for counting them.
+ * If TIERS is not NULL, it receives for a query of plain words combined
+ * with OR, at most NG_QUERY_TIER_WORDS of them, the paragraphs with all
+ * the words and the others, each weighted as *OUT weighs them (free both
+ * with xc_query_free()); for any other query, two NULLs.  Ranked so,
+ * "rare earth" lists the paragraphs about rare earths before those that
+ * only say "earth".
  * Returns NG_OK, or NG_QUERY_ERROR with a one-line message in *ERROR
  * (caller frees) for a query that does not parse or that the QueryParser
  * would read as something else: no words at all, an unmatched quote or
@@ -58,7 +68,8 @@ int ng_query_is_plain(const char *text);
  */
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           xc_query_t **out, xc_query_t **match,
+                           const xc_query_t *widen, xc_query_t **out,
+                           xc_query_t **match, ng_tiers_t *tiers,
                            char **error);
 
 #endif

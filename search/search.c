@@ -316,7 +316,9 @@ void ng_searcher_close(ng_searcher_t *searcher)
 typedef struct {
     xc_query_t *query;
     xc_query_t *match;      /* matches what QUERY does, ranks plainly */
+    ng_tiers_t tiers;       /* QUERY's two tiers, or NULLs */
     xc_mset_t *mset;
+    xc_mset_t *rest;        /* the second tier's hits, or NULL */
     const char **terms;
     size_t n_terms;
 } try_t;
@@ -325,6 +327,9 @@ static void try_clear(try_t *t)
 {
     free(t->terms);
     xc_mset_free(t->mset);
+    xc_mset_free(t->rest);
+    xc_query_free(t->tiers.all);
+    xc_query_free(t->tiers.rest);
     xc_query_free(t->match);
     xc_query_free(t->query);
     memset(t, 0, sizeof *t);
@@ -483,33 +488,6 @@ static ng_status_t count_held_back(ng_searcher_t *s, try_t *t,
     return st;
 }
 
-/* ORs into T's query the synonyms that SYN has for words of QUERY_TEXT. */
-static ng_status_t add_synonyms(ng_searcher_t *s, try_t *t,
-                                const ng_synonyms_t *syn,
-                                const char *query_text, char **error)
-{
-    xc_query_t *extra = NULL;
-    ng_status_t st = ng_synonyms_expand(syn, s->db, s->stemmer, query_text,
-                                        &extra);
-    if (st != NG_OK)
-        return with_db_message(s, st, error);
-    if (!extra)
-        return NG_OK;
-    xc_query_t *both = xc_query_or(t->query, extra);
-    xc_query_t *match = xc_query_or(t->match, extra);
-    xc_query_free(extra);
-    if (!both || !match) {
-        xc_query_free(both);
-        xc_query_free(match);
-        return NG_NO_MEMORY;
-    }
-    xc_query_free(t->query);
-    xc_query_free(t->match);
-    t->query = both;
-    t->match = match;
-    return NG_OK;
-}
-
 /* The text of paragraph NUMBER of STORY into *TEXT (caller frees), or NULL
  * when the story has no such paragraph. */
 static ng_status_t paragraph_text(ng_searcher_t *s, const char *story,
@@ -618,18 +596,107 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
 {
     if (options->like)
         return ng_similar_query(s->db, options->like, &t->query, error);
-    ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
-                                    options->sort != NG_SORT_RELEVANCE,
-                                    &t->query, &t->match, error);
-    if (st != NG_OK)
-        return st;
     /* Synonyms widen a search of plain words.  Sorted by date, every word
      * must match as typed, and a synonym standing in for one would loosen
      * that; and ORed into a query with fields or excluded words, they
      * would match past its filters. */
+    xc_query_t *synonyms = NULL;
     if (options->synonyms && options->sort == NG_SORT_RELEVANCE &&
-        ng_query_is_plain(query_text))
-        st = add_synonyms(s, t, options->synonyms, query_text, error);
+        ng_query_is_plain(query_text)) {
+        ng_status_t st = ng_synonyms_expand(options->synonyms, s->db,
+                                            s->stemmer, query_text,
+                                            &synonyms);
+        if (st != NG_OK)
+            return with_db_message(s, st, error);
+    }
+    ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
+                                    options->sort != NG_SORT_RELEVANCE,
+                                    synonyms, &t->query, &t->match,
+                                    &t->tiers, error);
+    xc_query_free(synonyms);
+    return st;
+}
+
+/* A story of the first tier's hits and how many of its paragraphs the
+ * hits show. */
+typedef struct {
+    const char *story;
+    unsigned shown;
+} shown_t;
+
+static int shown_cmp(const void *a, const void *b)
+{
+    return strcmp(((const shown_t *)a)->story, ((const shown_t *)b)->story);
+}
+
+/*
+ * Appends to RESULTS the hits of MSET (ALL_WORDS: of a query's first
+ * tier), up to MAX in all.  With a LIMIT of paragraphs a story (MSET's
+ * own, collapsed), leaves out those of a story that the hits already in
+ * RESULTS, of the first tier, show LIMIT times with them.
+ */
+static ng_status_t add_hits(ng_searcher_t *s, try_t *t, xc_mset_t *mset,
+                            int all_words, unsigned max, unsigned limit,
+                            const ng_search_options_t *options,
+                            ng_results_t *results, char **error)
+{
+    size_t n_shown = limit ? results->n_hits : 0, n_stories = 0;
+    shown_t *shown = calloc(n_shown ? n_shown : 1, sizeof *shown);
+    if (!shown)
+        return NG_NO_MEMORY;
+    for (size_t i = 0; i < n_shown; i++)
+        shown[i] = (shown_t){ results->hits[i].story, 1 };
+    qsort(shown, n_shown, sizeof *shown, shown_cmp);
+    for (size_t i = 0; i < n_shown; i++) {
+        if (n_stories && strcmp(shown[n_stories - 1].story,
+                                shown[i].story) == 0)
+            shown[n_stories - 1].shown++;
+        else
+            shown[n_stories++] = shown[i];
+    }
+
+    ng_status_t st = NG_OK;
+    for (size_t i = 0; i < xc_mset_size(mset) && results->n_hits < max &&
+                       st == NG_OK; i++) {
+        const char *data, *key;
+        size_t len;
+        xc_status_t rc = XC_OK;
+        if (n_stories) {
+            rc = xc_mset_value(mset, i, NG_SLOT_STORY, &key, &len);
+            shown_t one = { rc == XC_OK ? strndup(key, len) : NULL, 0 };
+            if (rc == XC_OK && !one.story) {
+                st = NG_NO_MEMORY;
+                break;
+            }
+            shown_t *seen = one.story ? bsearch(&one, shown, n_stories,
+                                                sizeof *shown, shown_cmp)
+                                      : NULL;
+            free((char *)one.story);
+            if (seen && seen->shown >= limit)
+                continue;
+            if (seen)
+                seen->shown++;
+        }
+        if (rc == XC_OK)
+            rc = xc_mset_data(mset, i, &data, &len);
+        if (rc != XC_OK) {
+            st = db_error(s, rc, error);
+            break;
+        }
+        ng_hit_t *hit = &results->hits[results->n_hits++];
+        hit->score = xc_mset_weight(mset, i);
+        hit->all_words = all_words;
+        st = read_hit(hit, data, len, error);
+        if (st == NG_OK && !options->plain)
+            st = ng_highlight(s->stemmer, hit->text, strlen(hit->text), "",
+                              t->terms, t->n_terms, &hit->spans,
+                              &hit->n_spans);
+        if (st == NG_OK && !options->plain)
+            st = ng_highlight(s->stemmer, hit->title, strlen(hit->title),
+                              NG_PREFIX_TITLE, t->terms, t->n_terms,
+                              &hit->title_spans, &hit->n_title_spans);
+    }
+    free(shown);
     return st;
 }
 
@@ -679,9 +746,17 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
          * have ascending ids in both, in the order of their numbers. */
         so.tie_slot = NG_SLOT_STORY;
     }
-    rc = xc_db_search(s->db, t->query, 0, max, &so, &t->mset);
+    /* A query with tiers searches the first, and the second only where
+     * the first does not fill the page; when counting, only the count
+     * matters. */
+    int tiered = t->tiers.all && !options->count;
+    rc = xc_db_search(s->db, tiered ? t->tiers.all : t->query, 0, max, &so,
+                      &t->mset);
+    if (rc == XC_OK && tiered && xc_mset_size(t->mset) < max)
+        rc = xc_db_search(s->db, t->tiers.rest, 0, max, &so, &t->rest);
     if (rc != XC_OK)
         return db_error(s, rc, error);
+    results->matches = xc_mset_matches_estimated(t->mset);
 
     t->n_terms = xc_query_term_count(t->query);
     t->terms = calloc(t->n_terms + 1, sizeof *t->terms);
@@ -690,37 +765,19 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     for (size_t i = 0; i < t->n_terms; i++)
         t->terms[i] = xc_query_term(t->query, i);
 
-    size_t n = xc_mset_size(t->mset);
-    results->matches = xc_mset_matches_estimated(t->mset);
-    results->hits = calloc(n ? n : 1, sizeof *results->hits);
+    size_t room = xc_mset_size(t->mset) + xc_mset_size(t->rest);
+    room = room < max ? room : max;
+    results->hits = calloc(room ? room : 1, sizeof *results->hits);
     if (!results->hits)
         return NG_NO_MEMORY;
-    for (size_t i = 0; i < n; i++) {
-        ng_hit_t *hit = &results->hits[i];
-        const char *data;
-        size_t len;
-        rc = xc_mset_data(t->mset, i, &data, &len);
-        if (rc != XC_OK)
-            return db_error(s, rc, error);
-        results->n_hits = i + 1;
-        hit->score = xc_mset_weight(t->mset, i);
-        /* The bonus of query.h's first tier orders, it is not evidence. */
-        if (hit->score >= NG_QUERY_ALL_WORDS_BONUS) {
-            hit->score -= NG_QUERY_ALL_WORDS_BONUS;
-            hit->all_words = 1;
-        }
-        st = read_hit(hit, data, len, error);
-        if (st == NG_OK && !options->plain)
-            st = ng_highlight(s->stemmer, hit->text, strlen(hit->text), "",
-                              t->terms, t->n_terms, &hit->spans,
-                              &hit->n_spans);
-        if (st == NG_OK && !options->plain)
-            st = ng_highlight(s->stemmer, hit->title, strlen(hit->title),
-                              NG_PREFIX_TITLE, t->terms, t->n_terms,
-                              &hit->title_spans, &hit->n_title_spans);
-        if (st != NG_OK)
-            return st;
-    }
+    st = add_hits(s, t, t->mset, tiered, max, 0, options, results, error);
+    if (st == NG_OK && t->rest)
+        st = add_hits(s, t, t->rest, 0, max,
+                      so.collapse_slot >= 0 ? so.collapse_max : 0, options,
+                      results, error);
+    if (st != NG_OK)
+        return st;
+    size_t n = results->n_hits;
     if (!options->stories && options->per_story != 1) {
         st = group_by_story(results);
         if (st != NG_OK)

@@ -132,7 +132,7 @@ static char *found_with(fixture_t *f, const char *query, int default_and)
     xc_query_t *q = NULL, *match = NULL;
     char *error = NULL;
     ng_status_t st = ng_query_parse(f->db, f->stemmer, query, default_and,
-                                    &q, &match, &error);
+                                    NULL, &q, &match, NULL, &error);
     if (st != NG_OK)
         fail_msg("'%s' gave '%s': %s", query, ng_status_to_string(st),
                  error ? error : "");
@@ -165,8 +165,8 @@ static void check_refused(fixture_t *f, const char *query, const char *needle)
 {
     xc_query_t *q = NULL;
     char *error = NULL;
-    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, 1, &q, NULL,
-                                    &error);
+    ng_status_t st = ng_query_parse(f->db, f->stemmer, query, 1, NULL, &q,
+                                    NULL, NULL, &error);
     if (st != NG_QUERY_ERROR)
         fail_msg("'%s' gave '%s', expected a query error", query,
                  ng_status_to_string(st));

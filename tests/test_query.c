@@ -60,8 +60,8 @@ static char *terms_of(const char *query)
     assert_int_equal(ng_stemmer_new("english", &stemmer), NG_OK);
     xc_query_t *q = NULL;
     char *error = NULL;
-    ng_status_t st = ng_query_parse(NULL, stemmer, query, 0, &q, NULL,
-                                    &error);
+    ng_status_t st = ng_query_parse(NULL, stemmer, query, 0, NULL, &q, NULL,
+                                    NULL, &error);
     if (st != NG_OK)
         fail_msg("'%s' did not parse: %s", query, error ? error : "?");
     char *out = calloc(1, 4096);
@@ -115,8 +115,8 @@ static void test_bad_query_is_an_error(void **state)
     const char *queries[] = { "AND", "(", ")", "\"", "title:", "NOT", "-",
                               "+", "a NEAR", "((((", "\"unclosed phrase" };
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-        ng_status_t st = ng_query_parse(NULL, stemmer, queries[i], 0, &q,
-                                        NULL, &error);
+        ng_status_t st = ng_query_parse(NULL, stemmer, queries[i], 0, NULL,
+                                        &q, NULL, NULL, &error);
         if (st == NG_OK) {
             xc_query_free(q);
         } else {
@@ -132,13 +132,14 @@ static void test_bad_query_is_an_error(void **state)
      * message; first or last, an operator is taken as the word it is
      * ("VERY TOUGH, AND"). */
     assert_int_equal(ng_query_parse(NULL, stemmer, "rare AND AND earth", 0,
-                                    &q, NULL, &error), NG_QUERY_ERROR);
+                                    NULL, &q, NULL, NULL, &error),
+                     NG_QUERY_ERROR);
     assert_non_null(error);
     assert_non_null(strstr(error, "AND"));
     free(error);
     error = NULL;
-    assert_int_equal(ng_query_parse(NULL, stemmer, "tough AND", 0, &q,
-                                    NULL, &error), NG_OK);
+    assert_int_equal(ng_query_parse(NULL, stemmer, "tough AND", 0, NULL, &q,
+                                    NULL, NULL, &error), NG_OK);
     assert_int_equal(xc_query_term_count(q) > 0, 1);
     xc_query_free(q);
     ng_stemmer_free(stemmer);

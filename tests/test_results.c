@@ -449,6 +449,33 @@ static void test_grouping_keeps_all_words_first(void **state)
     tu_run_free(&r);
 }
 
+/* A story's paragraphs with all the words and those with some share its
+ * limit: Geneva's first paragraph has "rare" and "talks", its second only
+ * "rare"; the magnets story has the words apart, in three paragraphs.  The
+ * paragraphs with both words come first, and a paragraph with some of them
+ * is not pulled up beside them. */
+static void test_per_story_across_tiers(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const expected[][2] = {
+        { "1", "geneva wire/magnets" },
+        { "2", "geneva wire/magnets wire/magnets geneva" },
+        { "9", "geneva wire/magnets wire/magnets wire/magnets geneva" },
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        tu_run_t r = run(f, "--json", "--per-story", expected[i][0], "rare",
+                         "talks", NULL);
+        assert_int_equal(r.status, 0);
+        static const char first[] = "{\"rank\":1,\"story\":\"geneva\",";
+        assert_true(strncmp(r.out, first, strlen(first)) == 0);
+        char *order = stories_of(r.out);
+        if (strcmp(order, expected[i][1]) != 0)
+            fail_msg("--per-story %s: %s", expected[i][0], order);
+        free(order);
+        tu_run_free(&r);
+    }
+}
+
 static void test_ranking_does_not_depend_on_n(void **state)
 {
     fixture_t *f = *state;
@@ -551,6 +578,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_synonyms_and_suggestions, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_all_words_first, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_grouping_keeps_all_words_first, setup_indexed, teardown),
+        cmocka_unit_test_setup_teardown(test_per_story_across_tiers, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_ranking_does_not_depend_on_n, setup_indexed, teardown),
         cmocka_unit_test_setup_teardown(test_compact_keeps_every_answer, setup_indexed, teardown),
     };

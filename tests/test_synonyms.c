@@ -84,15 +84,9 @@ static char *search(fixture_t *f, const char *query)
 {
     xc_query_t *q = NULL, *extra = expand(f, query);
     char *error = NULL;
-    assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, &q,
-                                    NULL, &error), NG_OK);
-    if (extra) {
-        xc_query_t *both = xc_query_or(q, extra);
-        assert_non_null(both);
-        xc_query_free(q);
-        xc_query_free(extra);
-        q = both;
-    }
+    assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, extra, &q,
+                                    NULL, NULL, &error), NG_OK);
+    xc_query_free(extra);
     xc_mset_t *m = NULL;
     assert_int_equal(xc_db_search(f->db, q, 0, 20, NULL, &m), XC_OK);
     char *out = calloc(1, 4096);

@@ -35,9 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     xc_query_t *q = NULL, *match = NULL;
+    ng_tiers_t tiers;
     char *error = NULL;
-    ng_status_t st = ng_query_parse(NULL, stemmer, text, size % 2, &q, &match,
-                                    &error);
+    ng_status_t st = ng_query_parse(NULL, stemmer, text, size % 2, NULL, &q,
+                                    &match, &tiers, &error);
     if (st == NG_OK) {
         if (!q || !match)
             broken("no query");
@@ -50,8 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (st != NG_NO_MEMORY) {
         broken("unexpected status");
     }
-    if (st != NG_OK && match)
-        broken("a match query left after a failure");
+    if (st != NG_OK && (match || tiers.all || tiers.rest))
+        broken("a query left after a failure");
+    if (!tiers.all != !tiers.rest)
+        broken("one tier without the other");
+    if (tiers.all && size % 2)
+        broken("tiers for a query whose words must all match");
+    xc_query_free(tiers.all);
+    xc_query_free(tiers.rest);
     xc_query_free(match);
     xc_query_free(q);
     free(error);

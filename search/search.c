@@ -633,12 +633,14 @@ static int shown_cmp(const void *a, const void *b)
  * Appends to RESULTS the hits of MSET (ALL_WORDS: of a query's first
  * tier), up to MAX in all.  With a LIMIT of paragraphs a story (MSET's
  * own, collapsed), leaves out those of a story that the hits already in
- * RESULTS, of the first tier, show LIMIT times with them.
+ * RESULTS, of the first tier, show LIMIT times with them.  With KEPT,
+ * only counts into it the hits it would append.
  */
 static ng_status_t add_hits(ng_searcher_t *s, try_t *t, xc_mset_t *mset,
                             int all_words, unsigned max, unsigned limit,
                             const ng_search_options_t *options,
-                            ng_results_t *results, char **error)
+                            ng_results_t *results, size_t *kept,
+                            char **error)
 {
     size_t n_shown = limit ? results->n_hits : 0, n_stories = 0;
     shown_t *shown = calloc(n_shown ? n_shown : 1, sizeof *shown);
@@ -656,8 +658,9 @@ static ng_status_t add_hits(ng_searcher_t *s, try_t *t, xc_mset_t *mset,
     }
 
     ng_status_t st = NG_OK;
-    for (size_t i = 0; i < xc_mset_size(mset) && results->n_hits < max &&
-                       st == NG_OK; i++) {
+    size_t n = results->n_hits;
+    for (size_t i = 0; i < xc_mset_size(mset) && n < max && st == NG_OK;
+         i++) {
         const char *data, *key;
         size_t len;
         xc_status_t rc = XC_OK;
@@ -677,12 +680,15 @@ static ng_status_t add_hits(ng_searcher_t *s, try_t *t, xc_mset_t *mset,
             if (seen)
                 seen->shown++;
         }
-        if (rc == XC_OK)
+        if (rc == XC_OK && !kept)
             rc = xc_mset_data(mset, i, &data, &len);
         if (rc != XC_OK) {
             st = db_error(s, rc, error);
             break;
         }
+        n++;
+        if (kept)
+            continue;
         ng_hit_t *hit = &results->hits[results->n_hits++];
         hit->score = xc_mset_weight(mset, i);
         hit->all_words = all_words;
@@ -697,7 +703,54 @@ static ng_status_t add_hits(ng_searcher_t *s, try_t *t, xc_mset_t *mset,
                               &hit->title_spans, &hit->n_title_spans);
     }
     free(shown);
+    if (kept)
+        *kept = n - results->n_hits;
     return st;
+}
+
+/*
+ * Searches T's second tier for the hits that RESULTS, the first tier's,
+ * lack to reach MAX, and appends them.  It asks for as many as are
+ * missing, which lets the matcher skip more than asking for MAX would;
+ * only where the stories of the first tier leave some of those out (SO's
+ * per-story limit) does it ask again, for MAX.
+ */
+static ng_status_t add_second_tier(ng_searcher_t *s, try_t *t,
+                                   const xc_search_options_t *so,
+                                   unsigned max,
+                                   const ng_search_options_t *options,
+                                   ng_results_t *results, char **error)
+{
+    unsigned limit = so->collapse_slot >= 0 ? so->collapse_max : 0;
+    unsigned want = max - (unsigned)results->n_hits;
+    ng_status_t st = NG_OK;
+    for (;;) {
+        xc_mset_free(t->rest);
+        t->rest = NULL;
+        xc_status_t rc = xc_db_search(s->db, t->tiers.rest, 0, want, so,
+                                      &t->rest);
+        if (rc != XC_OK)
+            return db_error(s, rc, error);
+        size_t kept = 0;
+        if (want < max && xc_mset_size(t->rest) == want)
+            st = add_hits(s, t, t->rest, 0, max, limit, options, results,
+                          &kept, error);
+        if (st != NG_OK)
+            return st;
+        if (want == max || xc_mset_size(t->rest) < want ||
+            results->n_hits + kept == max)
+            break;
+        want = max;
+    }
+    size_t n = results->n_hits + xc_mset_size(t->rest);
+    ng_hit_t *grown = realloc(results->hits, (n ? n : 1) * sizeof *grown);
+    if (!grown)
+        return NG_NO_MEMORY;
+    memset(grown + results->n_hits, 0,
+           (n - results->n_hits) * sizeof *grown);
+    results->hits = grown;
+    return add_hits(s, t, t->rest, 0, max, limit, options, results, NULL,
+                    error);
 }
 
 /* One try at the whole search on S's open database.  Returns
@@ -752,8 +805,6 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     int tiered = t->tiers.all && !options->count;
     rc = xc_db_search(s->db, tiered ? t->tiers.all : t->query, 0, max, &so,
                       &t->mset);
-    if (rc == XC_OK && tiered && xc_mset_size(t->mset) < max)
-        rc = xc_db_search(s->db, t->tiers.rest, 0, max, &so, &t->rest);
     if (rc != XC_OK)
         return db_error(s, rc, error);
     results->matches = xc_mset_matches_estimated(t->mset);
@@ -765,16 +816,14 @@ static ng_status_t search_once(ng_searcher_t *s, try_t *t,
     for (size_t i = 0; i < t->n_terms; i++)
         t->terms[i] = xc_query_term(t->query, i);
 
-    size_t room = xc_mset_size(t->mset) + xc_mset_size(t->rest);
-    room = room < max ? room : max;
+    size_t room = xc_mset_size(t->mset);
     results->hits = calloc(room ? room : 1, sizeof *results->hits);
     if (!results->hits)
         return NG_NO_MEMORY;
-    st = add_hits(s, t, t->mset, tiered, max, 0, options, results, error);
-    if (st == NG_OK && t->rest)
-        st = add_hits(s, t, t->rest, 0, max,
-                      so.collapse_slot >= 0 ? so.collapse_max : 0, options,
-                      results, error);
+    st = add_hits(s, t, t->mset, tiered, max, 0, options, results, NULL,
+                  error);
+    if (st == NG_OK && tiered && results->n_hits < max)
+        st = add_second_tier(s, t, &so, max, options, results, error);
     if (st != NG_OK)
         return st;
     size_t n = results->n_hits;

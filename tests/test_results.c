@@ -474,6 +474,17 @@ static void test_per_story_across_tiers(void **state)
         free(order);
         tu_run_free(&r);
     }
+
+    /* "rare news": the best paragraph with only some of the words is
+     * Geneva's second, which --per-story 1 leaves out; the second place
+     * goes to the next story. */
+    tu_run_t r = run(f, "--json", "--per-story", "1", "-n", "2", "rare",
+                     "news", NULL);
+    assert_int_equal(r.status, 0);
+    char *order = stories_of(r.out);
+    assert_string_equal(order, "geneva wire/magnets");
+    free(order);
+    tu_run_free(&r);
 }
 
 static void test_ranking_does_not_depend_on_n(void **state)

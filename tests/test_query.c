@@ -145,12 +145,63 @@ static void test_bad_query_is_an_error(void **state)
     ng_stemmer_free(stemmer);
 }
 
+/* A query of two to four plain words, combined with OR, has two tiers,
+ * which between them hold its terms; any other query has none. */
+static void test_tiers(void **state)
+{
+    (void)state;
+    ng_stemmer_t *stemmer = NULL;
+    assert_int_equal(ng_stemmer_new("english", &stemmer), NG_OK);
+    static const struct {
+        const char *query;
+        int default_and;
+        int tiers;
+    } cases[] = {
+        { "rare earth", 0, 1 },
+        { "japan semiconductor tariffs", 0, 1 },
+        { "rare earth export controls", 0, 1 },
+        { "rare earth export controls now", 0, 0 },
+        { "tariffs", 0, 0 },
+        { "rare earth", 1, 0 },
+        { "\"rare earth\"", 0, 0 },
+        { "rare -earth", 0, 0 },
+        { "title:rare earth", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        xc_query_t *q = NULL;
+        ng_tiers_t tiers;
+        char *error = NULL;
+        assert_int_equal(ng_query_parse(NULL, stemmer, cases[i].query,
+                                        cases[i].default_and, NULL, &q, NULL,
+                                        &tiers, &error),
+                         NG_OK);
+        if (!tiers.all != !cases[i].tiers || !tiers.rest != !cases[i].tiers)
+            fail_msg("'%s': tiers %s", cases[i].query,
+                     tiers.all ? "given" : "not given");
+        for (size_t t = 0; tiers.all && t < xc_query_term_count(q); t++) {
+            const char *term = xc_query_term(q, t);
+            int found = 0;
+            for (size_t k = 0; k < xc_query_term_count(tiers.all); k++)
+                found |= strcmp(term, xc_query_term(tiers.all, k)) == 0;
+            for (size_t k = 0; k < xc_query_term_count(tiers.rest); k++)
+                found |= strcmp(term, xc_query_term(tiers.rest, k)) == 0;
+            if (!found)
+                fail_msg("'%s': %s is in neither tier", cases[i].query, term);
+        }
+        xc_query_free(tiers.all);
+        xc_query_free(tiers.rest);
+        xc_query_free(q);
+    }
+    ng_stemmer_free(stemmer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_words_become_index_terms),
         cmocka_unit_test(test_bad_query_is_an_error),
+        cmocka_unit_test(test_tiers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -726,14 +726,24 @@ static int run_batch(ng_searcher_t *searcher, const char *db_path,
             continue;
         }
         matched |= results->n_hits > 0;
+        long long last = 0;
         for (size_t i = 0; i < results->n_hits; i++) {
             const ng_hit_t *hit = &results->hits[i];
             if (opts->json) {
                 st = ng_print_hit_json(stdout, hit, i + 1, line);
             } else {
+                /* trec_eval orders a run by score, not rank: where the
+                 * ranking puts a hit below one that weighs less (the
+                 * paragraphs with every word first, a story's paragraphs
+                 * together), it is scored a millionth below. */
+                double micro = hit->score * 1e6;
+                long long score = (long long)(micro + (micro < 0 ? -0.5 : 0.5));
+                if (i > 0 && score >= last)
+                    score = last - 1;
+                last = score;
                 printf("%s Q0 ", line);
                 print_trec_id(hit, so.stories);
-                printf(" %zu %.6f newsgrep\n", i + 1, hit->score);
+                printf(" %zu %.6f newsgrep\n", i + 1, (double)score / 1e6);
             }
             if (ferror(stdout))
                 st = NG_IO_ERROR;

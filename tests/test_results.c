@@ -367,6 +367,25 @@ static void test_batch_trec_run(void **state)
     assert_non_null(strstr(r.out, "{\"qid\":\"q1\",\"rank\":1,"));
     tu_run_free(&r);
 
+    /* Scores go down with the rank, as trec_eval orders by them: here
+     * Geneva's second paragraph, with only "rare", weighs more than the
+     * magnets story's paragraphs ranked above it. */
+    free(tu_write_file(f->dir, "queries.tsv", "q1\trare talks\n"));
+    r = run(f, "search", "--per-story", "9", "--batch", queries, NULL);
+    assert_int_equal(occurrences(r.out, "\n"), 5);
+    assert_non_null(strstr(r.out, "q1 Q0 geneva#2 5 "));
+    double previous = 0;
+    const char *p = r.out;
+    for (int i = 0; i < 5; i++, p = strchr(p, '\n') + 1) {
+        assert_int_equal(sscanf(p, "%7s %7s %63s %d %lf %15s", qid, q0,
+                                story, &rank, &score, tag), 6);
+        if (i > 0 && !(score < previous))
+            fail_msg("rank %d scores %f, not below %f", rank, score,
+                     previous);
+        previous = score;
+    }
+    tu_run_free(&r);
+
     /* A bad line is named; the other queries still run. */
     free(tu_write_file(f->dir, "queries.tsv",
                        "q1\trare\nno tab here\nq2\t(unclosed\nq3\ttariffs\n"));

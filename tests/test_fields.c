@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,16 +124,32 @@ static char *stories_of(fixture_t *f, const xc_query_t *q)
     return out;
 }
 
+/* How many paragraphs query Q matches. */
+static unsigned count_of(fixture_t *f, const xc_query_t *q)
+{
+    xc_search_options_t so;
+    xc_search_options_init(&so);
+    so.check_at_least = INT_MAX;
+    so.unweighted = 1;
+    xc_mset_t *m = NULL;
+    assert_int_equal(xc_db_search(f->db, q, 0, 1, &so, &m), XC_OK);
+    unsigned n = xc_mset_matches_estimated(m);
+    xc_mset_free(m);
+    return n;
+}
+
 /* The stories QUERY finds, its plain words joined with AND when
  * DEFAULT_AND is set, as stories_of() gives them; fails the test if QUERY
- * does not parse, or if the query that ng_query_parse() gives for counting
- * matches other stories. */
+ * does not parse, if the query that ng_query_parse() gives for counting
+ * matches other stories, or if its two tiers, where it has them, do not
+ * share its paragraphs out between them, each to one. */
 static char *found_with(fixture_t *f, const char *query, int default_and)
 {
     xc_query_t *q = NULL, *match = NULL;
+    ng_tiers_t tiers;
     char *error = NULL;
     ng_status_t st = ng_query_parse(f->db, f->stemmer, query, default_and,
-                                    NULL, &q, &match, NULL, &error);
+                                    NULL, &q, &match, &tiers, &error);
     if (st != NG_OK)
         fail_msg("'%s' gave '%s': %s", query, ng_status_to_string(st),
                  error ? error : "");
@@ -141,7 +158,19 @@ static char *found_with(fixture_t *f, const char *query, int default_and)
     if (strcmp(out, matched) != 0)
         fail_msg("'%s' found '%s', but its match query '%s'", query, out,
                  matched);
+    if (tiers.all) {
+        xc_query_t *both = xc_query_or(tiers.all, tiers.rest);
+        assert_non_null(both);
+        unsigned all = count_of(f, tiers.all), rest = count_of(f, tiers.rest);
+        unsigned whole = count_of(f, q), either = count_of(f, both);
+        if (all + rest != whole || either != whole)
+            fail_msg("'%s' matches %u paragraphs; its tiers %u and %u, "
+                     "%u in either", query, whole, all, rest, either);
+        xc_query_free(both);
+    }
     free(matched);
+    xc_query_free(tiers.all);
+    xc_query_free(tiers.rest);
     xc_query_free(match);
     xc_query_free(q);
     return out;
@@ -209,8 +238,9 @@ static void test_operators(void **state)
 }
 
 /* Plain words joined with OR, as a search gives them, with the headline's
- * reading, the all-words tier and the phrase added for ranking: found_with()
- * checks each time that those additions match nothing more. */
+ * reading and the phrase added for ranking: found_with() checks each time
+ * that those additions match nothing more, and that the two tiers share
+ * the paragraphs out. */
 static void test_plain_words(void **state)
 {
     fixture_t *f = *state;

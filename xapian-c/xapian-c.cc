@@ -939,25 +939,6 @@ xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
     return both;
 }
 
-xc_query_t *xc_query_constant(const xc_query_t *filter, double weight)
-{
-    if (!filter || !(weight >= 0))
-        return NULL;
-    xc_query_t *q = NULL;
-    try {
-        q = new xc_query_t();
-        /* The query owns the source once released to it. */
-        Xapian::Query fixed(
-            (new Xapian::FixedWeightPostingSource(weight))->release());
-        q->query = Xapian::Query(Xapian::Query::OP_FILTER, fixed,
-                                 filter->query);
-    } catch (...) {
-        delete q;
-        return NULL;
-    }
-    return q;
-}
-
 xc_query_t *xc_query_match_all(void)
 {
     try {

@@ -298,16 +298,6 @@ typedef enum {
 xc_query_t *xc_query_combine(xc_op_t op, const xc_query_t *a,
                              const xc_query_t *b);
 
-/*
- * A new query that matches what FILTER matches, every document with the
- * same weight WEIGHT (>= 0; Xapian's FixedWeightPostingSource filtered by
- * FILTER).  Added to another query with XC_OP_AND_MAYBE it lifts the
- * documents that FILTER matches above all others by WEIGHT.  Its terms
- * list is empty: the terms of FILTER do not count as matched words.  NULL
- * if memory ran out.
- */
-xc_query_t *xc_query_constant(const xc_query_t *filter, double weight);
-
 /* A query that matches every document, all with the same weight; NULL if
  * memory ran out. */
 xc_query_t *xc_query_match_all(void);

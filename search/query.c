@@ -361,6 +361,26 @@ static ng_status_t add_weight(xc_op_t op, xc_query_t **query,
     return copy ? join(op, query, copy) : NG_NO_MEMORY;
 }
 
+void ng_widen_clear(ng_widen_t *widen)
+{
+    if (!widen)
+        return;
+    xc_query_free(widen->words);
+    xc_query_free(widen->phrases);
+    widen->words = widen->phrases = NULL;
+}
+
+/* ORs a copy of WIDEN's words, then of its phrases, into *QUERY. */
+static ng_status_t or_widen(xc_query_t **query, const ng_widen_t *widen)
+{
+    ng_status_t st = NG_OK;
+    if (widen)
+        st = add_weight(XC_OP_OR, query, widen->words);
+    if (widen && st == NG_OK)
+        st = add_weight(XC_OP_OR, query, widen->phrases);
+    return st;
+}
+
 /*
  * Headline evidence: the same query read against the headline's words
  * (ZS terms), scaled by NG_QUERY_TITLE_WEIGHT, into *BOOST.  Measured on
@@ -437,22 +457,35 @@ static ng_status_t phrase_boost(xc_db_t *db, const char *normal,
  *
  * The first tier weighs what *OUT does: the words (every one matches, so
  * the AND weighs what the OR does), and with AND_MAYBE the headline, the
- * phrase and the synonyms, these only where all the words are.  Filtered
- * so because Xapian 1.4.22 can count a phrase where it is not: a phrase
- * asked with check() about a paragraph without it skips to the next
- * paragraph with its words, finds no phrase there either and says no, but
- * stays there, and a later skip_to() to that paragraph or one before
- * takes it for a match; an OR of phrases passes the mistake on.  The
- * query's own phrase has all the words, so it is only asked about
- * paragraphs with them and stays on the one it was asked about; a
- * synonym's phrase, within an AND, is only asked with check().  The phrase
- * only matches where all the words are, so the second tier does without
- * it.
+ * phrase and the synonyms, these only where all the words are.
+ *
+ * The synonyms' phrases are filtered to ALL because Xapian 1.4.22 can
+ * count a phrase where it is not.  A phrase asked with check() about a
+ * paragraph without it skips to the next paragraph with its words, finds
+ * no phrase there either and says no, but stays there; a later skip_to()
+ * to that paragraph or one before takes it for a match, and an OR of
+ * phrases passes the mistake on.  Within the AND that the filter makes,
+ * the phrases are either asked with check() only, which tests again each
+ * time, or lead the AND, walked by next() and skip_to() alone, which never
+ * leave a phrase on a paragraph it failed.  (Their OR could still turn
+ * into AND_MAYBE under check() if the synonyms' phrases alone had to reach
+ * the weight of the last hit kept; bench/RESULTS.md tells how this shape
+ * was checked.)  ALL is kept whole in that AND, by a factor of 0, which
+ * weighs it nothing, as a filter does: flattened into the AND, its words
+ * would each compete with the phrases to lead it, and phrases of common
+ * words, estimated rarer than the rarest word, would walk every paragraph
+ * with their words.  Kept whole, ALL leads when its estimate is the
+ * smaller, and the phrases are only tested on its paragraphs: for
+ * "japan semiconductor tariffs", whose synonyms hold "import tax", that
+ * halves the instructions of a search at 30 copies of the benchmark's
+ * corpus.  The synonyms' words are plain terms, free of the fault, and
+ * are added directly.  The phrase only matches where all the words are,
+ * so the second tier does without it.
  */
 static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
                               const xc_query_t *title,
                               const xc_query_t *phrase,
-                              const xc_query_t *widen, ng_tiers_t *tiers)
+                              const ng_widen_t *widen, ng_tiers_t *tiers)
 {
     ng_status_t st = NG_NO_MEMORY;
     tiers->all = xc_query_copy(all);
@@ -461,13 +494,19 @@ static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
         st = add_weight(XC_OP_AND_MAYBE, &tiers->all, title);
     if (st == NG_OK)
         st = add_weight(XC_OP_AND_MAYBE, &tiers->all, phrase);
-    if (st == NG_OK && widen) {
-        xc_query_t *within = xc_query_combine(XC_OP_FILTER, widen, all);
+    if (st == NG_OK && widen)
+        st = add_weight(XC_OP_AND_MAYBE, &tiers->all, widen->words);
+    if (st == NG_OK && widen && widen->phrases) {
+        xc_query_t *whole = xc_query_scale(all, 0);
+        xc_query_t *within =
+            whole ? xc_query_combine(XC_OP_FILTER, widen->phrases, whole)
+                  : NULL;
+        xc_query_free(whole);
         st = within ? join(XC_OP_AND_MAYBE, &tiers->all, within)
                     : NG_NO_MEMORY;
     }
     if (st == NG_OK)
-        st = add_weight(XC_OP_OR, &tiers->rest, widen);
+        st = or_widen(&tiers->rest, widen);
     if (st == NG_OK)
         st = add_weight(XC_OP_AND_NOT, &tiers->rest, all);
     return st;
@@ -475,12 +514,13 @@ static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
 
 /*
  * Adds to *OUT what ranks and never matches: the headline's reading with
- * AND_MAYBE, the phrase only where the words match; then WIDEN, if not
- * NULL, with OR.  With TIERS, sets them (ng_query_parse()).
+ * AND_MAYBE, the phrase only where the words match; then WIDEN's words
+ * and phrases, if WIDEN is not NULL, with OR.  With TIERS, sets them
+ * (ng_query_parse()).
  */
 static ng_status_t add_ranking(xc_db_t *db, const char *normal,
                                const xc_parse_options_t *options,
-                               const xc_query_t *widen, xc_query_t **out,
+                               const ng_widen_t *widen, xc_query_t **out,
                                ng_tiers_t *tiers)
 {
     xc_query_t *title = NULL, *all = NULL, *phrase = NULL;
@@ -496,7 +536,7 @@ static ng_status_t add_ranking(xc_db_t *db, const char *normal,
     if (st == NG_OK)
         st = add_weight(XC_OP_OR, out, phrase);
     if (st == NG_OK)
-        st = add_weight(XC_OP_OR, out, widen);
+        st = or_widen(out, widen);
     xc_query_free(title);
     xc_query_free(all);
     xc_query_free(phrase);
@@ -598,7 +638,7 @@ static ng_status_t check_operators_read(const char *normal,
 
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           const xc_query_t *widen, xc_query_t **out,
+                           const ng_widen_t *widen, xc_query_t **out,
                            xc_query_t **match, ng_tiers_t *tiers,
                            char **error)
 {
@@ -636,7 +676,7 @@ ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
     if (st == NG_OK && match && !(*match = xc_query_copy(*out)))
         st = NG_NO_MEMORY;
     if (st == NG_OK && match)
-        st = add_weight(XC_OP_OR, match, widen);
+        st = or_widen(match, widen);
     if (st == NG_OK)
         st = add_ranking(db, normal, &options, widen, out, tiers);
     if (st != NG_OK) {

@@ -34,6 +34,18 @@ int ng_query_is_plain(const char *text);
  * first. */
 #define NG_QUERY_TIER_WORDS 4
 
+/* What synonyms add to a query (synonyms.h), already weighted: the
+ * members of one word, as terms, and the longer ones, as phrases.  Either
+ * may be NULL.  They are kept apart because Xapian 1.4 matches the two
+ * differently (ng_query_parse()). */
+typedef struct {
+    xc_query_t *words;
+    xc_query_t *phrases;
+} ng_widen_t;
+
+/* Frees both queries of WIDEN and sets them to NULL. */
+void ng_widen_clear(ng_widen_t *widen);
+
 /* The two tiers of a short query of plain words (ng_query_parse()): every
  * paragraph of ALL ranks above every paragraph of REST. */
 typedef struct {
@@ -50,7 +62,7 @@ typedef struct {
  * words, plus NG_QUERY_TITLE_WEIGHT of the same query read against the
  * story's headline; for a query of plain words, the words standing
  * together as a phrase add their weight.  WIDEN, if not NULL, is ORed in
- * last: it adds paragraphs and weight (synonyms.h).
+ * last, its words then its phrases: it adds paragraphs and weight.
  * If MATCH is not NULL, *MATCH receives the query without the headline and
  * the phrase (free with xc_query_free()): it matches the same paragraphs,
  * at less cost, for counting them.
@@ -68,7 +80,7 @@ typedef struct {
  */
 ng_status_t ng_query_parse(xc_db_t *db, ng_stemmer_t *stemmer,
                            const char *text, int default_and,
-                           const xc_query_t *widen, xc_query_t **out,
+                           const ng_widen_t *widen, xc_query_t **out,
                            xc_query_t **match, ng_tiers_t *tiers,
                            char **error);
 

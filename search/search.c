@@ -600,7 +600,7 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
      * must match as typed, and a synonym standing in for one would loosen
      * that; and ORed into a query with fields or excluded words, they
      * would match past its filters. */
-    xc_query_t *synonyms = NULL;
+    ng_widen_t synonyms = { NULL, NULL };
     if (options->synonyms && options->sort == NG_SORT_RELEVANCE &&
         ng_query_is_plain(query_text)) {
         ng_status_t st = ng_synonyms_expand(options->synonyms, s->db,
@@ -611,9 +611,9 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
     }
     ng_status_t st = ng_query_parse(s->db, s->stemmer, query_text,
                                     options->sort != NG_SORT_RELEVANCE,
-                                    synonyms, &t->query, &t->match,
+                                    &synonyms, &t->query, &t->match,
                                     &t->tiers, error);
-    xc_query_free(synonyms);
+    ng_widen_clear(&synonyms);
     return st;
 }
 

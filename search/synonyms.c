@@ -509,8 +509,8 @@ static int holds_run(const char *key, const char *part)
 }
 
 /*
- * Builds into *ALL the queries for the members of G that the query does
- * not have, in DB of N_DOCS paragraphs (member_query()), leaving out
+ * Builds into *WORDS and *PHRASES the queries for the members of G (of one
+ * word, and of more) that the query does not have, in DB of N_DOCS paragraphs (member_query()), leaving out
  * those with a key in SEEN (*N_SEEN of them, each borrowed from the KEYS
  * of some group), and adds their keys to SEEN.
  * The first N_HAD keys of SEEN are the members the query has.  A member
@@ -523,7 +523,7 @@ static xc_status_t expand_group(xc_db_t *db, unsigned n_docs,
                                 const group_t *g,
                                 const stemmed_t *keys, char **seen,
                                 size_t n_had, size_t *n_seen,
-                                xc_query_t **all)
+                                xc_query_t **words, xc_query_t **phrases)
 {
     xc_status_t rc = XC_OK;
     for (size_t i = 0; i < g->n && rc == XC_OK; i++) {
@@ -541,21 +541,23 @@ static xc_status_t expand_group(xc_db_t *db, unsigned n_docs,
         xc_query_t *q = NULL;
         rc = member_query(db, n_docs, &g->members[i], keys[i].key, &q);
         if (rc == XC_OK && q)
-            rc = or_into(all, q);
+            rc = or_into(g->members[i].n == 1 ? words : phrases, q);
     }
     return rc;
 }
 
 ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                                ng_stemmer_t *stemmer, const char *query,
-                               xc_query_t **extra)
+                               ng_widen_t *extra)
 {
     ng_query_word_t *words = NULL;
     size_t n_words = 0, n_members = 0, n_seen = 0;
     char **stems = NULL, **seen = NULL;
     stemmed_t *keys = NULL;
-    xc_query_t *all = NULL;
-    *extra = NULL;
+    ng_widen_t found = { NULL, NULL };
+    if (!extra)
+        return NG_BAD_ARGUMENT;
+    *extra = found;
     if (!syn || !stemmer || !query)
         return NG_BAD_ARGUMENT;
     ng_status_t st = ng_query_words(query, &words, &n_words);
@@ -616,16 +618,19 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                 rc = XC_NO_MEMORY;
         if (matched && rc == XC_OK)
             rc = expand_group(db, n_docs, group, k, seen, n_had, &n_seen,
-                              &all);
+                              &found.words, &found.phrases);
         k += group->n;
     }
 
-    if (rc == XC_OK && all) {
-        *extra = xc_query_scale(all, NG_SYNONYM_WEIGHT);
-        if (!*extra)
-            rc = XC_NO_MEMORY;
-    }
-    xc_query_free(all);
+    if (rc == XC_OK && found.words &&
+        !(extra->words = xc_query_scale(found.words, NG_SYNONYM_WEIGHT)))
+        rc = XC_NO_MEMORY;
+    if (rc == XC_OK && found.phrases &&
+        !(extra->phrases = xc_query_scale(found.phrases, NG_SYNONYM_WEIGHT)))
+        rc = XC_NO_MEMORY;
+    if (rc != XC_OK)
+        ng_widen_clear(extra);
+    ng_widen_clear(&found);
     for (size_t i = 0; keys && i < n_members; i++)
         free(keys[i].key);
     for (size_t i = 0; stems && i < n_words; i++)

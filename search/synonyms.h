@@ -18,6 +18,7 @@
 #ifndef NEWSGREP_SYNONYMS_H
 #define NEWSGREP_SYNONYMS_H
 
+#include "query.h"
 #include "status.h"
 #include "stemmer.h"
 #include "xapian-c.h"
@@ -62,18 +63,19 @@ int ng_synonyms_lists(const ng_synonyms_t *syn, ng_stemmer_t *stemmer,
  * of SYN, and stores in *EXTRA a query for the other members of those
  * groups, each weighing NG_SYNONYM_WEIGHT times what it would as a word of
  * the query: a one-word member as its stem (the "Z" term a plain query word
- * matches), a longer one as a phrase of its words.  The caller ORs it into
- * the user's query and frees it with xc_query_free().  Words in quotes,
+ * matches) into EXTRA->words, a longer one as a phrase of its words into
+ * EXTRA->phrases.  The caller passes them to ng_query_parse() and frees
+ * them with ng_widen_clear().  Words in quotes,
  * after "-" or NOT, in field names or values, operators and words followed
  * by "*" are not looked up.  STEMMER must be the index's.  DB, if not NULL,
  * is asked which members it has, and members it lacks are left out.
  *
- * Returns NG_OK, with *EXTRA NULL when nothing in QUERY has a synonym the
- * index has; NG_NO_MEMORY; or the status of a failed index read (message
+ * Returns NG_OK, with both of EXTRA NULL when nothing in QUERY has a
+ * synonym the index has; NG_NO_MEMORY; or the status of a failed index read (message
  * on DB).
  */
 ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                                ng_stemmer_t *stemmer, const char *query,
-                               xc_query_t **extra);
+                               ng_widen_t *extra);
 
 #endif

@@ -67,10 +67,10 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The extra query for QUERY, or NULL. */
-static xc_query_t *expand(fixture_t *f, const char *query)
+/* The words and phrases the synonyms of QUERY add. */
+static ng_widen_t expand_parts(fixture_t *f, const char *query)
 {
-    xc_query_t *extra = NULL;
+    ng_widen_t extra;
     ng_status_t st = ng_synonyms_expand(f->syn, f->db, f->stemmer, query,
                                         &extra);
     if (st != NG_OK)
@@ -78,15 +78,30 @@ static xc_query_t *expand(fixture_t *f, const char *query)
     return extra;
 }
 
+/* The extra query for QUERY, its words ORed with its phrases, or NULL. */
+static xc_query_t *expand(fixture_t *f, const char *query)
+{
+    ng_widen_t extra = expand_parts(f, query);
+    xc_query_t *both = extra.words && extra.phrases
+                           ? xc_query_or(extra.words, extra.phrases)
+                           : xc_query_copy(extra.words ? extra.words
+                                                       : extra.phrases);
+    if ((extra.words || extra.phrases) && !both)
+        fail_msg("out of memory");
+    ng_widen_clear(&extra);
+    return both;
+}
+
 /* Searches for QUERY ORed with its synonyms and returns the paragraph
  * texts found, best first, joined by "|" (caller frees). */
 static char *search(fixture_t *f, const char *query)
 {
-    xc_query_t *q = NULL, *extra = expand(f, query);
+    xc_query_t *q = NULL;
+    ng_widen_t extra = expand_parts(f, query);
     char *error = NULL;
-    assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, extra, &q,
+    assert_int_equal(ng_query_parse(f->db, f->stemmer, query, 0, &extra, &q,
                                     NULL, NULL, &error), NG_OK);
-    xc_query_free(extra);
+    ng_widen_clear(&extra);
     xc_mset_t *m = NULL;
     assert_int_equal(xc_db_search(f->db, q, 0, 20, NULL, &m), XC_OK);
     char *out = calloc(1, 4096);
@@ -226,16 +241,110 @@ static void test_some_words_are_not_expanded(void **state)
     xc_query_free(extra);
 }
 
+/* Stores in W[did] the weight QUERY gives each paragraph of DB (0 where it
+ * does not match), for the N_DOCS - 1 paragraphs. */
+static void weights_of(xc_db_t *db, const xc_query_t *query, double *w,
+                       unsigned n_docs)
+{
+    xc_mset_t *m = NULL;
+    memset(w, 0, n_docs * sizeof *w);
+    assert_int_equal(xc_db_search(db, query, 0, n_docs, NULL, &m), XC_OK);
+    for (size_t i = 0; i < xc_mset_size(m); i++) {
+        unsigned did = xc_mset_docid(m, i);
+        assert_true(did > 0 && did < n_docs);
+        w[did] = xc_mset_weight(m, i);
+    }
+    xc_mset_free(m);
+}
+
+/* Non-zero if QUERY has TERM. */
+static int has_term(const xc_query_t *query, const char *term)
+{
+    int found = 0;
+    for (size_t i = 0; query && i < xc_query_term_count(query); i++)
+        found |= strcmp(xc_query_term(query, i), term) == 0;
+    return found;
+}
+
+static void test_tiers_weigh_synonyms_as_the_query_does(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const steel[] = {
+        "Steel\n\nA tariff on steel and an import tax on cars.\n\n"
+        "Steel tariffs rose, with a levy.\n\nAn import tax on steel.\n\n"
+        "Tariffs alone.\n\nA levy on imports.\n\nTax and import rules "
+        "for steel tariffs.\n",
+        NULL
+    };
+    char *path = tu_index_stories(f->dir, "steel", steel);
+    xc_db_t *db = NULL;
+    assert_int_equal(xc_db_open(path, XC_OPEN_READ, &db, NULL), XC_OK);
+    free(path);
+
+    /* The one-word members are terms, the longer ones phrases. */
+    ng_widen_t extra;
+    assert_int_equal(ng_synonyms_expand(f->syn, db, f->stemmer,
+                                        "steel tariffs", &extra), NG_OK);
+    assert_true(has_term(extra.words, "Zlevi"));
+    assert_false(has_term(extra.words, "Zimport"));
+    assert_true(has_term(extra.phrases, "Zimport"));
+    assert_true(has_term(extra.phrases, "Ztax"));
+    assert_false(has_term(extra.phrases, "Zlevi"));
+
+    /* Each paragraph the query finds is in one tier, weighed there as the
+     * whole query weighs it: the first tier counts the synonyms' words and
+     * phrases where the paragraph has them, and only there. */
+    xc_query_t *q = NULL;
+    ng_tiers_t tiers;
+    char *error = NULL;
+    assert_int_equal(ng_query_parse(db, f->stemmer, "steel tariffs", 0,
+                                    &extra, &q, NULL, &tiers, &error),
+                     NG_OK);
+    ng_widen_clear(&extra);
+    assert_non_null(tiers.all);
+    assert_non_null(tiers.rest);
+    enum { N = 8 };
+    double whole[N], all[N], rest[N];
+    weights_of(db, q, whole, N);
+    weights_of(db, tiers.all, all, N);
+    weights_of(db, tiers.rest, rest, N);
+    /* Paragraphs 1, 2 and 6 have both words; 3 has the phrase and steel,
+     * 4 tariffs, 5 the levy; 6 has "import" and "tax" apart. */
+    const int first[N] = { 0, 1, 1, 0, 0, 0, 1, 0 };
+    for (unsigned did = 1; did < 7; did++) {
+        assert_true(whole[did] > 0);
+        double tier = first[did] ? all[did] : rest[did];
+        double other = first[did] ? rest[did] : all[did];
+        if (tier < whole[did] - 1e-9 || tier > whole[did] + 1e-9 ||
+            other != 0)
+            fail_msg("paragraph %u: %g in the query, %g in its tier, %g in "
+                     "the other", did, whole[did], tier, other);
+    }
+    /* The phrase adds to the first paragraph, not to the sixth. */
+    xc_query_t *words = NULL;
+    assert_int_equal(ng_query_parse(db, f->stemmer, "steel tariffs", 0, NULL,
+                                    &words, NULL, NULL, &error), NG_OK);
+    double plain[N];
+    weights_of(db, words, plain, N);
+    assert_true(whole[1] > plain[1]);
+    assert_true(whole[6] - plain[6] < 1e-9);
+    xc_query_free(words);
+    xc_query_free(q);
+    xc_query_free(tiers.all);
+    xc_query_free(tiers.rest);
+    xc_db_close(db);
+}
+
 static void test_members_the_index_lacks_are_left_out(void **state)
 {
     fixture_t *f = *state;
     /* The index has no "microchip" or "semiconductor". */
     assert_null(expand(f, "chips"));
-    xc_query_t *extra = NULL;
+    ng_widen_t extra;
     assert_int_equal(ng_synonyms_expand(f->syn, NULL, f->stemmer, "chips",
                                         &extra), NG_OK);
-    assert_non_null(extra);
-    xc_query_free(extra);
+    assert_non_null(extra.words);
+    ng_widen_clear(&extra);
 }
 
 /* Loads CONTENT as a file into F's table; returns the status and the
@@ -298,6 +407,7 @@ int main(void)
         T(test_several_words_are_one_member),
         T(test_common_words_of_a_member_are_gaps),
         T(test_some_words_are_not_expanded),
+        T(test_tiers_weigh_synonyms_as_the_query_does),
         T(test_members_the_index_lacks_are_left_out),
         T(test_bad_line_names_file_and_line),
         T(test_user_file_extends_and_cancels),

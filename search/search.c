@@ -379,6 +379,9 @@ static ng_status_t count_in_stories(ng_searcher_t *s, try_t *t,
     xc_search_options_init(&so);
     so.check_at_least = INT_MAX;
     so.unweighted = 1;
+    /* The hits bring their stories with them, read in one pass along the
+     * slot rather than a search of the index for each. */
+    so.tie_slot = NG_SLOT_STORY;
     xc_mset_t *mset = NULL;
     /* Xapian makes room for as many hits as it is asked for: a few
      * stories' paragraphs fit in a small list, which is made as big as

@@ -680,6 +680,38 @@ static void test_mset_strings_stay_valid_together(void **state)
     xc_query_free(q);
 }
 
+/* Ties ordered by a slot, each hit's value in that slot comes from the
+ * match itself; it must be the document's, as in every other slot. */
+static void test_values_of_the_tie_slot_are_the_documents(void **state)
+{
+    fixture_t *f = *state;
+    strip_s_t stem = { "", 0 };
+    xc_query_t *q = parse(f->writer, "rare OR tariffs OR metals", &stem);
+    for (int tie = -1; tie <= 1; tie++) {
+        xc_search_options_t o;
+        xc_search_options_init(&o);
+        o.tie_slot = tie;
+        xc_mset_t *m = NULL;
+        assert_int_equal(xc_db_search(f->writer, q, 0, 10, &o, &m), XC_OK);
+        assert_int_equal(xc_mset_size(m), 3);
+        for (size_t i = 0; i < xc_mset_size(m); i++) {
+            const test_doc_t *d = &test_docs[xc_mset_docid(m, i) - 1];
+            const char *group, *label;
+            size_t group_len, label_len;
+            assert_int_equal(xc_mset_value(m, i, 0, &group, &group_len),
+                             XC_OK);
+            assert_int_equal(xc_mset_value(m, i, 1, &label, &label_len),
+                             XC_OK);
+            assert_int_equal(group_len, strlen(d->group));
+            assert_memory_equal(group, d->group, group_len);
+            assert_int_equal(label_len, strlen(d->label));
+            assert_memory_equal(label, d->label, label_len);
+        }
+        xc_mset_free(m);
+    }
+    xc_query_free(q);
+}
+
 static void test_bm25_parameters_reach_the_weighting(void **state)
 {
     fixture_t *f = *state;
@@ -1157,6 +1189,7 @@ int main(void)
         WITH_INDEX(test_filter_field),
         WITH_INDEX(test_collapse_by_value),
         WITH_INDEX(test_mset_strings_stay_valid_together),
+        WITH_INDEX(test_values_of_the_tie_slot_are_the_documents),
         WITH_INDEX(test_bm25_parameters_reach_the_weighting),
         WITH_DIR(test_missing_index_is_not_found),
         WITH_INDEX(test_second_writer_is_locked),

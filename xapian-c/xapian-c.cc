@@ -57,6 +57,8 @@ struct xc_mset {
     Xapian::MSet mset;
     xc_db_t *db = nullptr;          /* where errors are reported */
     std::vector<hit_cache> hits;    /* one per hit, never resized */
+    int key_slot = -1;              /* the slot whose values are the hits'
+                                       sort keys, or -1 */
 };
 
 /*
@@ -1084,6 +1086,8 @@ xc_status_t xc_db_search(xc_db_t *db, const xc_query_t *query,
         }
         mset = new xc_mset_t();
         mset->db = db;
+        if (options->sort_slot < 0 && options->tie_slot >= 0)
+            mset->key_slot = options->tie_slot;
         mset->mset = enquire.get_mset(
             first, max,
             static_cast<Xapian::doccount>(std::max(options->check_at_least,
@@ -1205,7 +1209,14 @@ xc_status_t xc_mset_value(xc_mset_t *mset, size_t i, unsigned slot,
     try {
         auto found = hit.values.find(slot);
         if (found == hit.values.end()) {
-            std::string got = hit_document(mset, i).get_value(slot);
+            /* Ties ordered by a slot, the matcher has read the slot's
+             * values already, from a stream, and hands them back as sort
+             * keys; a document's value is a B-tree search of its own. */
+            std::string got =
+                static_cast<int>(slot) == mset->key_slot
+                    ? mset->mset[static_cast<Xapian::doccount>(i)]
+                          .get_sort_key()
+                    : hit_document(mset, i).get_value(slot);
             found = hit.values.emplace(slot, std::move(got)).first;
         }
         v = &found->second;

@@ -351,7 +351,9 @@ typedef struct {
     int tie_slot;             /* without sort_slot, >= 0: documents of equal
                                  weight are ordered by their value in this
                                  slot (ascending byte order), then by
-                                 document id; < 0: by document id */
+                                 document id; < 0: by document id.  The
+                                 hits' values in it come with them:
+                                 xc_mset_value() reads no more for them */
     int unweighted;           /* non-zero: every match weighs nothing
                                  (Xapian's BoolWeight), which spares reading
                                  document lengths; for counting */

@@ -366,18 +366,87 @@ void ng_widen_clear(ng_widen_t *widen)
     if (!widen)
         return;
     xc_query_free(widen->words);
-    xc_query_free(widen->phrases);
-    widen->words = widen->phrases = NULL;
+    for (size_t i = 0; i < widen->n_phrases; i++)
+        xc_query_free(widen->phrases[i]);
+    free(widen->phrases);
+    widen->words = NULL;
+    widen->phrases = NULL;
+    widen->n_phrases = 0;
 }
 
-/* ORs a copy of WIDEN's words, then of its phrases, into *QUERY. */
+/*
+ * Into *OUT, PHRASE (a phrase, or a query of phrases) as it weighs, where
+ * WITHIN (NULL: anywhere) and its own terms all match, guarded against a
+ * fault of Xapian 1.4.22's matcher.
+ *
+ * Asked with check() whether it matches a paragraph without it, a phrase
+ * skips its AND of terms to the next paragraph with them; if the phrase is
+ * not there either it says no, but stays there, and a later skip_to() to
+ * that paragraph or one before it returns without testing again, taking
+ * it for a match.  An OR or AND_MAYBE asks its parts both ways, so the
+ * phrase's weight was added to paragraphs that have its words apart: at
+ * 10 copies of the benchmark's corpus, "canada upholds countervail duty
+ * on" ranked first, at 24.42, seven paragraphs whose weight is 20.68,
+ * with "import tax" (a synonym of duty) counted where they say "imports"
+ * and "tax" apart.
+ *
+ * Guarded, the phrase is one of two parts of an AND, beside its terms
+ * (and WITHIN's) weighing nothing; kept whole by a factor of 1 (not
+ * flattened into the AND as a filter on its positions), it is the AND's
+ * part that Xapian either leads with, asking it only next() and skip_to(),
+ * or asks only check(), which tests again each time.  Either never leaves
+ * it on a paragraph it failed; the AND answers the rest of the matcher.
+ * With WITHIN, the terms' AND is usually the rarer and leads, and the
+ * phrase is tested only where WITHIN's words and its own all are.
+ */
+static ng_status_t guarded(const xc_query_t *phrase, const xc_query_t *within,
+                           xc_query_t **out)
+{
+    xc_query_t *terms = within ? xc_query_copy(within) : NULL;
+    int failed = within && !terms;
+    for (size_t i = 0; i < xc_query_term_count(phrase) && !failed; i++) {
+        const char *t = xc_query_term(phrase, i);
+        xc_query_t *term = xc_query_new_term(t, strlen(t));
+        if (!term || !terms) {
+            terms = term;
+            failed = !term;
+            continue;
+        }
+        xc_query_t *both = xc_query_combine(XC_OP_AND, terms, term);
+        xc_query_free(term);
+        xc_query_free(terms);
+        terms = both;
+        failed = !both;
+    }
+    xc_query_t *kept = failed ? NULL : xc_query_scale(phrase, 1);
+    xc_query_t *bare = kept && terms ? xc_query_scale(terms, 0) : NULL;
+    *out = bare ? xc_query_combine(XC_OP_FILTER, kept, bare) : NULL;
+    xc_query_free(bare);
+    xc_query_free(kept);
+    xc_query_free(terms);
+    return *out ? NG_OK : NG_NO_MEMORY;
+}
+
+/* Adds PHRASE, guarded (guarded()), to *QUERY with OP. */
+static ng_status_t add_guarded(xc_op_t op, xc_query_t **query,
+                               const xc_query_t *phrase,
+                               const xc_query_t *within)
+{
+    xc_query_t *g = NULL;
+    if (!phrase || !*query)
+        return NG_OK;
+    ng_status_t st = guarded(phrase, within, &g);
+    return st == NG_OK ? join(op, query, g) : st;
+}
+
+/* ORs a copy of WIDEN's words, then its phrases, guarded, into *QUERY. */
 static ng_status_t or_widen(xc_query_t **query, const ng_widen_t *widen)
 {
     ng_status_t st = NG_OK;
     if (widen)
         st = add_weight(XC_OP_OR, query, widen->words);
-    if (widen && st == NG_OK)
-        st = add_weight(XC_OP_OR, query, widen->phrases);
+    for (size_t i = 0; widen && i < widen->n_phrases && st == NG_OK; i++)
+        st = add_guarded(XC_OP_OR, query, widen->phrases[i], NULL);
     return st;
 }
 
@@ -457,30 +526,16 @@ static ng_status_t phrase_boost(xc_db_t *db, const char *normal,
  *
  * The first tier weighs what *OUT does: the words (every one matches, so
  * the AND weighs what the OR does), and with AND_MAYBE the headline, the
- * phrase and the synonyms, these only where all the words are.
- *
- * The synonyms' phrases are filtered to ALL because Xapian 1.4.22 can
- * count a phrase where it is not.  A phrase asked with check() about a
- * paragraph without it skips to the next paragraph with its words, finds
- * no phrase there either and says no, but stays there; a later skip_to()
- * to that paragraph or one before takes it for a match, and an OR of
- * phrases passes the mistake on.  Within the AND that the filter makes,
- * the phrases are either asked with check() only, which tests again each
- * time, or lead the AND, walked by next() and skip_to() alone, which never
- * leave a phrase on a paragraph it failed.  (Their OR could still turn
- * into AND_MAYBE under check() if the synonyms' phrases alone had to reach
- * the weight of the last hit kept; bench/RESULTS.md tells how this shape
- * was checked.)  ALL is kept whole in that AND, by a factor of 0, which
- * weighs it nothing, as a filter does: flattened into the AND, its words
- * would each compete with the phrases to lead it, and phrases of common
- * words, estimated rarer than the rarest word, would walk every paragraph
- * with their words.  Kept whole, ALL leads when its estimate is the
- * smaller, and the phrases are only tested on its paragraphs: for
- * "japan semiconductor tariffs", whose synonyms hold "import tax", that
- * halves the instructions of a search at 30 copies of the benchmark's
- * corpus.  The synonyms' words are plain terms, free of the fault, and
- * are added directly.  The phrase only matches where all the words are,
- * so the second tier does without it.
+ * phrase and the synonyms, these only where all the words are.  The
+ * query's phrase has all the words, so it is only asked about paragraphs
+ * with them, and stays on the one it was asked about: it needs no guard.
+ * The synonyms' phrases are guarded within ALL (guarded()): tested only
+ * where all the words are too.  Filtered so as one OR within ALL, "import
+ * tax" for "japan semiconductor tariffs" was estimated rarer than the AND
+ * of the words and led it, walking every paragraph with "import" and
+ * "tax": twice the instructions at 30 copies of the benchmark's corpus.
+ * The phrase only matches where all the words are, so the second tier
+ * does without it.
  */
 static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
                               const xc_query_t *title,
@@ -496,15 +551,9 @@ static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
         st = add_weight(XC_OP_AND_MAYBE, &tiers->all, phrase);
     if (st == NG_OK && widen)
         st = add_weight(XC_OP_AND_MAYBE, &tiers->all, widen->words);
-    if (st == NG_OK && widen && widen->phrases) {
-        xc_query_t *whole = xc_query_scale(all, 0);
-        xc_query_t *within =
-            whole ? xc_query_combine(XC_OP_FILTER, widen->phrases, whole)
-                  : NULL;
-        xc_query_free(whole);
-        st = within ? join(XC_OP_AND_MAYBE, &tiers->all, within)
-                    : NG_NO_MEMORY;
-    }
+    for (size_t i = 0; widen && i < widen->n_phrases && st == NG_OK; i++)
+        st = add_guarded(XC_OP_AND_MAYBE, &tiers->all, widen->phrases[i],
+                         all);
     if (st == NG_OK)
         st = or_widen(&tiers->rest, widen);
     if (st == NG_OK)
@@ -514,9 +563,9 @@ static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
 
 /*
  * Adds to *OUT what ranks and never matches: the headline's reading with
- * AND_MAYBE, the phrase only where the words match; then WIDEN's words
- * and phrases, if WIDEN is not NULL, with OR.  With TIERS, sets them
- * (ng_query_parse()).
+ * AND_MAYBE, the phrase only where the words match (guarded()); then
+ * WIDEN's words and phrases, if WIDEN is not NULL, with OR.  With TIERS,
+ * sets them (ng_query_parse()).
  */
 static ng_status_t add_ranking(xc_db_t *db, const char *normal,
                                const xc_parse_options_t *options,
@@ -534,7 +583,7 @@ static ng_status_t add_ranking(xc_db_t *db, const char *normal,
     if (st == NG_OK && all)
         st = make_tiers(*out, all, title, phrase, widen, tiers);
     if (st == NG_OK)
-        st = add_weight(XC_OP_OR, out, phrase);
+        st = add_guarded(XC_OP_OR, out, phrase, NULL);
     if (st == NG_OK)
         st = or_widen(out, widen);
     xc_query_free(title);

@@ -35,15 +35,16 @@ int ng_query_is_plain(const char *text);
 #define NG_QUERY_TIER_WORDS 4
 
 /* What synonyms add to a query (synonyms.h), already weighted: the
- * members of one word, as terms, and the longer ones, as phrases.  Either
- * may be NULL.  They are kept apart because Xapian 1.4 matches the two
- * differently (ng_query_parse()). */
+ * members of one word, as terms ORed (or NULL), and the longer ones, each
+ * a phrase.  They are kept apart because ng_query_parse() guards each
+ * phrase against a fault of Xapian 1.4's matcher. */
 typedef struct {
     xc_query_t *words;
-    xc_query_t *phrases;
+    xc_query_t **phrases;
+    size_t n_phrases;
 } ng_widen_t;
 
-/* Frees both queries of WIDEN and sets them to NULL. */
+/* Frees the queries of WIDEN and empties it. */
 void ng_widen_clear(ng_widen_t *widen);
 
 /* The two tiers of a short query of plain words (ng_query_parse()): every
@@ -62,7 +63,10 @@ typedef struct {
  * words, plus NG_QUERY_TITLE_WEIGHT of the same query read against the
  * story's headline; for a query of plain words, the words standing
  * together as a phrase add their weight.  WIDEN, if not NULL, is ORed in
- * last, its words then its phrases: it adds paragraphs and weight.
+ * last, its words then its phrases: it adds paragraphs and weight.  Each
+ * phrase added to a query so (the query's own, the synonyms') is guarded
+ * against a fault of Xapian 1.4.22's matcher, which could count it in a
+ * paragraph without it (query.c, guarded()).
  * If MATCH is not NULL, *MATCH receives the query without the headline and
  * the phrase (free with xc_query_free()): it matches the same paragraphs,
  * at less cost, for counting them.

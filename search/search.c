@@ -603,7 +603,7 @@ static ng_status_t make_query(ng_searcher_t *s, try_t *t,
      * must match as typed, and a synonym standing in for one would loosen
      * that; and ORed into a query with fields or excluded words, they
      * would match past its filters. */
-    ng_widen_t synonyms = { NULL, NULL };
+    ng_widen_t synonyms = { NULL, NULL, 0 };
     if (options->synonyms && options->sort == NG_SORT_RELEVANCE &&
         ng_query_is_plain(query_text)) {
         ng_status_t st = ng_synonyms_expand(options->synonyms, s->db,

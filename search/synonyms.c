@@ -508,11 +508,28 @@ static int holds_run(const char *key, const char *part)
     return 0;
 }
 
+/* Appends Q, weighted as a synonym, to OUT's phrases, taking Q over. */
+static xc_status_t add_phrase(ng_widen_t *out, xc_query_t *q)
+{
+    xc_query_t **grown = realloc(out->phrases,
+                                 (out->n_phrases + 1) * sizeof *grown);
+    xc_query_t *weighed = grown ? xc_query_scale(q, NG_SYNONYM_WEIGHT)
+                                : NULL;
+    xc_query_free(q);
+    if (grown)
+        out->phrases = grown;
+    if (!weighed)
+        return XC_NO_MEMORY;
+    out->phrases[out->n_phrases++] = weighed;
+    return XC_OK;
+}
+
 /*
- * Builds into *WORDS and *PHRASES the queries for the members of G (of one
- * word, and of more) that the query does not have, in DB of N_DOCS paragraphs (member_query()), leaving out
- * those with a key in SEEN (*N_SEEN of them, each borrowed from the KEYS
- * of some group), and adds their keys to SEEN.
+ * Builds the queries for the members of G that the query does not have,
+ * in DB of N_DOCS paragraphs (member_query()): those of one word ORed
+ * into *WORDS, unweighted, the others each one of OUT's phrases.  Leaves
+ * out those with a key in SEEN (*N_SEEN of them, each borrowed from the
+ * KEYS of some group), and adds their keys to SEEN.
  * The first N_HAD keys of SEEN are the members the query has.  A member
  * that holds one of them, or another member of G ("rare earth metals"
  * holds "rare earth"), is left out too: the query or that member finds
@@ -523,7 +540,7 @@ static xc_status_t expand_group(xc_db_t *db, unsigned n_docs,
                                 const group_t *g,
                                 const stemmed_t *keys, char **seen,
                                 size_t n_had, size_t *n_seen,
-                                xc_query_t **words, xc_query_t **phrases)
+                                xc_query_t **words, ng_widen_t *out)
 {
     xc_status_t rc = XC_OK;
     for (size_t i = 0; i < g->n && rc == XC_OK; i++) {
@@ -541,7 +558,8 @@ static xc_status_t expand_group(xc_db_t *db, unsigned n_docs,
         xc_query_t *q = NULL;
         rc = member_query(db, n_docs, &g->members[i], keys[i].key, &q);
         if (rc == XC_OK && q)
-            rc = or_into(g->members[i].n == 1 ? words : phrases, q);
+            rc = g->members[i].n == 1 ? or_into(words, q)
+                                      : add_phrase(out, q);
     }
     return rc;
 }
@@ -554,10 +572,10 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
     size_t n_words = 0, n_members = 0, n_seen = 0;
     char **stems = NULL, **seen = NULL;
     stemmed_t *keys = NULL;
-    ng_widen_t found = { NULL, NULL };
+    xc_query_t *found = NULL;
     if (!extra)
         return NG_BAD_ARGUMENT;
-    *extra = found;
+    *extra = (ng_widen_t){ NULL, NULL, 0 };
     if (!syn || !stemmer || !query)
         return NG_BAD_ARGUMENT;
     ng_status_t st = ng_query_words(query, &words, &n_words);
@@ -618,19 +636,16 @@ ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,
                 rc = XC_NO_MEMORY;
         if (matched && rc == XC_OK)
             rc = expand_group(db, n_docs, group, k, seen, n_had, &n_seen,
-                              &found.words, &found.phrases);
+                              &found, extra);
         k += group->n;
     }
 
-    if (rc == XC_OK && found.words &&
-        !(extra->words = xc_query_scale(found.words, NG_SYNONYM_WEIGHT)))
-        rc = XC_NO_MEMORY;
-    if (rc == XC_OK && found.phrases &&
-        !(extra->phrases = xc_query_scale(found.phrases, NG_SYNONYM_WEIGHT)))
+    if (rc == XC_OK && found &&
+        !(extra->words = xc_query_scale(found, NG_SYNONYM_WEIGHT)))
         rc = XC_NO_MEMORY;
     if (rc != XC_OK)
         ng_widen_clear(extra);
-    ng_widen_clear(&found);
+    xc_query_free(found);
     for (size_t i = 0; keys && i < n_members; i++)
         free(keys[i].key);
     for (size_t i = 0; stems && i < n_words; i++)

@@ -63,15 +63,15 @@ int ng_synonyms_lists(const ng_synonyms_t *syn, ng_stemmer_t *stemmer,
  * of SYN, and stores in *EXTRA a query for the other members of those
  * groups, each weighing NG_SYNONYM_WEIGHT times what it would as a word of
  * the query: a one-word member as its stem (the "Z" term a plain query word
- * matches) into EXTRA->words, a longer one as a phrase of its words into
- * EXTRA->phrases.  The caller passes them to ng_query_parse() and frees
- * them with ng_widen_clear().  Words in quotes,
+ * matches) ORed into EXTRA->words, a longer one as a phrase of its words
+ * among EXTRA->phrases.  The caller passes them to ng_query_parse() and
+ * frees them with ng_widen_clear().  Words in quotes,
  * after "-" or NOT, in field names or values, operators and words followed
  * by "*" are not looked up.  STEMMER must be the index's.  DB, if not NULL,
  * is asked which members it has, and members it lacks are left out.
  *
- * Returns NG_OK, with both of EXTRA NULL when nothing in QUERY has a
- * synonym the index has; NG_NO_MEMORY; or the status of a failed index read (message
+ * Returns NG_OK, with EXTRA empty when nothing in QUERY has a synonym the
+ * index has; NG_NO_MEMORY; or the status of a failed index read (message
  * on DB).
  */
 ng_status_t ng_synonyms_expand(const ng_synonyms_t *syn, xc_db_t *db,

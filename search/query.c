@@ -397,11 +397,16 @@ void ng_widen_clear(ng_widen_t *widen)
  * or asks only check(), which tests again each time.  Either never leaves
  * it on a paragraph it failed; the AND answers the rest of the matcher.
  * With WITHIN, the terms' AND is usually the rarer and leads, and the
- * phrase is tested only where WITHIN's words and its own all are.
+ * phrase is tested only where WITHIN's words and its own all are.  A
+ * query without terms has no positions to test and is copied as it is.
  */
 static ng_status_t guarded(const xc_query_t *phrase, const xc_query_t *within,
                            xc_query_t **out)
 {
+    if (xc_query_term_count(phrase) == 0) {
+        *out = xc_query_copy(phrase);
+        return *out ? NG_OK : NG_NO_MEMORY;
+    }
     xc_query_t *terms = within ? xc_query_copy(within) : NULL;
     int failed = within && !terms;
     for (size_t i = 0; i < xc_query_term_count(phrase) && !failed; i++) {

@@ -535,12 +535,12 @@ static ng_status_t phrase_boost(xc_db_t *db, const char *normal,
  * query's phrase has all the words, so it is only asked about paragraphs
  * with them, and stays on the one it was asked about: it needs no guard.
  * The synonyms' phrases are guarded within ALL (guarded()): tested only
- * where all the words are too.  Filtered so as one OR within ALL, "import
- * tax" for "japan semiconductor tariffs" was estimated rarer than the AND
- * of the words and led it, walking every paragraph with "import" and
- * "tax": twice the instructions at 30 copies of the benchmark's corpus.
- * The phrase only matches where all the words are, so the second tier
- * does without it.
+ * where all the words are too.  Filtered instead as one OR within ALL,
+ * whose words Xapian then spread among the filter's AND, "import tax"
+ * (for "japan semiconductor tariffs") cost 80% of that search's
+ * instructions at 30 copies of the benchmark's corpus, and twice what it
+ * costs now.  The phrase only matches where all the words are, so the
+ * second tier does without it.
  */
 static ng_status_t make_tiers(const xc_query_t *words, const xc_query_t *all,
                               const xc_query_t *title,

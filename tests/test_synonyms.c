@@ -176,13 +176,20 @@ static size_t expansion_hits(fixture_t *f, const char *query,
     return n;
 }
 
+/* Non-zero if QUERY has TERM. */
+static int has_term(const xc_query_t *query, const char *term)
+{
+    int found = 0;
+    for (size_t i = 0; query && i < xc_query_term_count(query); i++)
+        found |= strcmp(xc_query_term(query, i), term) == 0;
+    return found;
+}
+
 /* Non-zero if the extra query for QUERY has TERM. */
 static int expansion_has(fixture_t *f, const char *query, const char *term)
 {
     xc_query_t *extra = expand(f, query);
-    int found = 0;
-    for (size_t i = 0; extra && i < xc_query_term_count(extra); i++)
-        found |= strcmp(xc_query_term(extra, i), term) == 0;
+    int found = has_term(extra, term);
     xc_query_free(extra);
     return found;
 }
@@ -259,15 +266,6 @@ static void weights_of(xc_db_t *db, const xc_query_t *query, double *w,
         w[did] = xc_mset_weight(m, i);
     }
     xc_mset_free(m);
-}
-
-/* Non-zero if QUERY has TERM. */
-static int has_term(const xc_query_t *query, const char *term)
-{
-    int found = 0;
-    for (size_t i = 0; query && i < xc_query_term_count(query); i++)
-        found |= strcmp(xc_query_term(query, i), term) == 0;
-    return found;
 }
 
 static void test_tiers_weigh_synonyms_as_the_query_does(void **state)

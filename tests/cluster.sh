@@ -56,7 +56,7 @@ serve() {
     return 1
 }
 
-plan 15
+plan 19
 for k in 0 1 2; do
     serve $k || { echo "Bail out! cannot start shard $k"; exit 1; }
 done
@@ -134,6 +134,50 @@ done
 check "a changed story lives on exactly one shard ($holders)" test "$holders" -eq 1
 check "after the change, as many paragraphs as one index" \
     test "$(paragraphs "$C")" -eq "$(paragraphs "$ONE")"
+
+# --watch through the cluster, on the roots the shards remember: a story
+# that lands is indexed on one shard, a changed one replaced there, a
+# deleted one removed; SIGINT stops it.
+"$NG" index --watch --settle 200 --db "$C" 2> "$T/watch.err" &
+watcher=$!
+pid[3]=$watcher   # stopped with the servers if the test ends early
+# counts_become WORD N: polls the cluster until N paragraphs have WORD,
+# for up to 10 s.
+counts_become() {
+    local i
+    for i in $(seq 1 100); do
+        [ "$("$NG" --db "$C" -c "$1" 2> /dev/null)" = "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+holders() {
+    local k n=0 c
+    for k in 0 1 2; do
+        c=$("$NG" --db "$T/shard$k" -c "$1" 2> /dev/null)
+        [ "${c:-0}" -gt 0 ] && n=$((n + 1))
+    done
+    echo "$n"
+}
+printf 'Walrus News\n\nA walrus was seen in the harbour.\n' > "$T/news/walrus.txt"
+check "a story that lands while watching the cluster is found" \
+    counts_become walrus 1
+printf 'Walrus News\n\nA beluga, not a walrus.\n\nA second beluga.\n' \
+    > "$T/news/walrus.txt"
+counts_become beluga 2
+check "a changed story is replaced on one shard ($(holders beluga))" \
+    test "$(holders beluga)" -eq 1 -a "$(holders harbour)" -eq 0
+rm "$T/news/walrus.txt"
+check "a deleted story is removed from the cluster" counts_become beluga 0
+kill -INT "$watcher"
+wait "$watcher"
+status=$?
+unset 'pid[3]'
+check "SIGINT stops watching the cluster cleanly (exit $status)" \
+    sh -c "[ $status -eq 0 ] && grep -q 'stopped watching' '$T/watch.err'"
+if [ "$status" -ne 0 ]; then
+    while IFS= read -r line; do diag "watcher: $line"; done < "$T/watch.err"
+fi
 
 # A shard that is down: a quick failure naming it, or a partial answer.
 kill "${pid[1]}"

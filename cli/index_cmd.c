@@ -335,9 +335,11 @@ static void watch_tree(watcher_t *w, const char *dir, int recursive)
         memset(shallow + w->n_dirs, 0, n - w->n_dirs);
         w->n_dirs = n;
     }
+    /* A folder watched again (a root's, and a single file root's too)
+     * keeps its subfolders watched if either asked for them. */
+    w->shallow[wd] = !recursive && (!w->dirs[wd] || w->shallow[wd]);
     free(w->dirs[wd]);
     w->dirs[wd] = strdup(dir);
-    w->shallow[wd] = !recursive;
     DIR *d = recursive ? opendir(dir) : NULL;
     if (!d)
         return;
@@ -357,10 +359,32 @@ static void watch_tree(watcher_t *w, const char *dir, int recursive)
     closedir(d);
 }
 
-/* Watches the index's roots: folders and the folders of single files.
- * Returns 0, or -1 after complaining. */
+/* Watches ROOT: a folder and every folder below it, or a single file's
+ * folder alone.  Folders are watched by their absolute paths, which the
+ * index remembers its roots by and its files' paths start with. */
+static void watch_root(watcher_t *w, const char *root)
+{
+    struct stat sb;
+    char *real = realpath(root, NULL);
+    if (!real || stat(real, &sb) != 0) {
+        free(real);
+        return;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        watch_tree(w, real, 1);
+    } else {
+        /* A single file: its folder, not what lies below it. */
+        char *slash = strrchr(real, '/');
+        *slash = '\0';
+        watch_tree(w, *real ? real : "/", 0);
+    }
+    free(real);
+}
+
+/* Watches the index's roots, the config file's, and PATHS (N_PATHS of
+ * them) besides.  Returns 0, or -1 after complaining. */
 static int watch_roots(const char *db_path, const cli_options_t *opts,
-                       watcher_t *w)
+                       char *const *paths, size_t n_paths, watcher_t *w)
 {
     ng_index_t *index = open_for_writing(db_path, opts);
     char **roots = NULL;
@@ -376,21 +400,15 @@ static int watch_roots(const char *db_path, const cli_options_t *opts,
     if (w->fd < 0)
         cli_complain("cannot watch for new stories: %s", strerror(errno));
     for (size_t i = 0; roots[i]; i++) {
-        struct stat sb;
-        if (w->fd >= 0 && stat(roots[i], &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
-                watch_tree(w, roots[i], 1);
-            } else {
-                /* A single file: its folder, not what lies below it. */
-                char *slash = strrchr(roots[i], '/');
-                if (slash)
-                    *slash = '\0';
-                watch_tree(w, *roots[i] ? roots[i] : "/", 0);
-            }
-        }
+        if (w->fd >= 0)
+            watch_root(w, roots[i]);
         free(roots[i]);
     }
     free(roots);
+    for (size_t i = 0; i < opts->n_roots && w->fd >= 0; i++)
+        watch_root(w, opts->roots[i]);
+    for (size_t i = 0; i < n_paths && w->fd >= 0; i++)
+        watch_root(w, paths[i]);
     return w->fd >= 0 ? 0 : -1;
 }
 
@@ -444,19 +462,18 @@ static int drain_events(watcher_t *w)
     return any;
 }
 
-/* Keeps the index up to date as stories land, until SIGINT or SIGTERM. */
-static int watch(const char *db_path, const cli_options_t *opts)
+/* Keeps the index up to date as stories land, until SIGINT or SIGTERM,
+ * with W watching its roots already. */
+static int watch(const char *db_path, const cli_options_t *opts,
+                 watcher_t *w)
 {
-    watcher_t w = { -1, NULL, NULL, 0, NULL, 0, 0, 0 };
-    if (watch_roots(db_path, opts, &w) < 0)
-        return EXIT_TROUBLE;
     if (!opts->quiet)
         cli_complain("watching for new stories; stop with Ctrl-C");
     double settle = (opts->settle_ms ? opts->settle_ms : 1000) / 1000.0;
     double last_event = 0;
     int pending = 0, rc = EXIT_MATCH;
     while (!stop_signal) {
-        struct pollfd pfd = { w.fd, POLLIN, 0 };
+        struct pollfd pfd = { w->fd, POLLIN, 0 };
         int timeout = -1;
         if (pending) {
             double wait = last_event + settle - now();
@@ -466,14 +483,15 @@ static int watch(const char *db_path, const cli_options_t *opts)
         if (ready < 0 && errno != EINTR)
             break;
         if (ready > 0) {
-            int was_full = w.full;
-            if (drain_events(&w)) {
+            int was_full = w->full;
+            if (drain_events(w)) {
                 pending = 1;
                 last_event = now();
             }
             /* A new folder is watched at once, so that what lands in it
              * before the update is seen too. */
-            if (w.full && !was_full && watch_roots(db_path, opts, &w) < 0)
+            if (w->full && !was_full &&
+                watch_roots(db_path, opts, NULL, 0, w) < 0)
                 break;
             continue;
         }
@@ -481,16 +499,17 @@ static int watch(const char *db_path, const cli_options_t *opts)
          * looked at, unless a folder changed. */
         if (pending && !stop_signal && now() - last_event >= settle) {
             pending = 0;
-            rc = w.full ? update_once(db_path, opts, NULL, 0, 0)
-                      : update_once(db_path, opts, w.changed, w.n_changed, 1);
-            forget_changes(&w);
+            rc = w->full ? update_once(db_path, opts, NULL, 0, 0)
+                         : update_once(db_path, opts, w->changed,
+                                       w->n_changed, 1);
+            forget_changes(w);
             if (rc == EXIT_TROUBLE && !stop_signal)
                 cli_complain("the update failed; still watching");
         }
     }
-    forget_changes(&w);
-    free(w.changed);
-    close_watcher(&w);
+    forget_changes(w);
+    free(w->changed);
+    close_watcher(w);
     if (stop_signal && !opts->quiet)
         cli_complain("stopped watching");
     return stop_signal ? EXIT_MATCH : rc;
@@ -500,10 +519,23 @@ int cli_index(const char *db_path, const cli_options_t *opts,
               char *const *paths, size_t n_paths)
 {
     catch_signals();
+    if (!opts->watch)
+        return update_once(db_path, opts, paths, n_paths, 0);
+    /* The roots are watched before the first update, not after it: a
+     * story that lands while it runs is then seen by it or by the watch,
+     * never missed by both. */
+    watcher_t w = { -1, NULL, NULL, 0, NULL, 0, 0, 0 };
+    if (watch_roots(db_path, opts, paths, n_paths, &w) < 0) {
+        close_watcher(&w);
+        return EXIT_TROUBLE;
+    }
     int rc = update_once(db_path, opts, paths, n_paths, 0);
-    if (!opts->watch || (rc != EXIT_MATCH && rc != EXIT_SKIPPED))
+    if (rc != EXIT_MATCH && rc != EXIT_SKIPPED) {
+        close_watcher(&w);
+        free(w.changed);
         return rc;
-    return watch(db_path, opts);
+    }
+    return watch(db_path, opts, &w);
 }
 
 int cli_compact(const char *db_path, const cli_options_t *opts)

@@ -168,14 +168,14 @@ counts_become beluga 2
 check "a changed story is replaced on one shard ($(holders beluga))" \
     test "$(holders beluga)" -eq 1 -a "$(holders harbour)" -eq 0
 rm "$T/news/walrus.txt"
-check "a deleted story is removed from the cluster" counts_become beluga 0
+check "a deleted story is removed from the cluster" counts_become walrus 0
 kill -INT "$watcher"
 wait "$watcher"
 status=$?
 unset 'pid[3]'
 check "SIGINT stops watching the cluster cleanly (exit $status)" \
     sh -c "[ $status -eq 0 ] && grep -q 'stopped watching' '$T/watch.err'"
-if [ "$status" -ne 0 ]; then
+if [ "$failures" -ne 0 ]; then
     while IFS= read -r line; do diag "watcher: $line"; done < "$T/watch.err"
 fi
 

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "index.h"
+#include "schema.h"
 
 /* Set by SIGINT and SIGTERM; the update stops after the story at hand. */
 static volatile sig_atomic_t stop_signal;
@@ -88,6 +89,36 @@ static void on_progress(void *ctx, size_t done, size_t total)
     p->shown = 1;
 }
 
+/* After ST (not NG_OK), with ERROR, from opening DB_PATH to write it: with
+ * --wait, when another process holds the lock, says once that it waits
+ * (*SAID), waits a moment and returns 1, to try again; else says what went
+ * wrong, trying to VERB it, and returns 0. */
+static int wait_or_complain(const char *db_path, const cli_options_t *opts,
+                            ng_status_t st, const char *error,
+                            const char *verb, int *said)
+{
+    if (st == NG_INDEX_LOCKED && opts->wait && !stop_signal) {
+        if (!*said && !opts->quiet)
+            cli_complain("index '%s' is being written by another "
+                         "process: waiting", db_path);
+        *said = 1;
+        usleep(200 * 1000);
+        return 1;
+    }
+    if (st == NG_INDEX_LOCKED && ng_cluster_is_cluster(db_path))
+        cli_complain("a shard of '%s' is written by another process "
+                     "(%s); use --wait to wait for it", db_path,
+                     error ? error : ng_status_to_string(st));
+    else if (st == NG_INDEX_LOCKED)
+        cli_complain("index '%s' is locked by another process (lock "
+                     "'%s/flintlock'); use --wait to wait for it",
+                     db_path, db_path);
+    else
+        cli_complain("cannot %s index '%s': %s", verb, db_path,
+                     error ? error : ng_status_to_string(st));
+    return 0;
+}
+
 /* Opens the index for writing; with --wait, waits while another process
  * holds it.  Returns NULL after complaining. */
 static ng_index_t *open_for_writing(const char *db_path,
@@ -99,28 +130,11 @@ static ng_index_t *open_for_writing(const char *db_path,
         char *error = NULL;
         ng_status_t st = ng_index_open(db_path, opts->language, &index,
                                        &error);
-        if (st == NG_INDEX_LOCKED && opts->wait && !stop_signal) {
-            if (!said && !opts->quiet)
-                cli_complain("index '%s' is being written by another "
-                             "process: waiting", db_path);
-            said = 1;
-            free(error);
-            usleep(200 * 1000);
-            continue;
-        }
-        if (st == NG_INDEX_LOCKED && ng_cluster_is_cluster(db_path))
-            cli_complain("a shard of '%s' is written by another process "
-                         "(%s); use --wait to wait for it", db_path,
-                         error ? error : ng_status_to_string(st));
-        else if (st == NG_INDEX_LOCKED)
-            cli_complain("index '%s' is locked by another process (lock "
-                         "'%s/flintlock'); use --wait to wait for it",
-                         db_path, db_path);
-        else if (st != NG_OK)
-            cli_complain("cannot open index '%s': %s", db_path,
-                         error ? error : ng_status_to_string(st));
+        int again = st != NG_OK &&
+                    wait_or_complain(db_path, opts, st, error, "open", &said);
         free(error);
-        return index;
+        if (!again)
+            return index;
     }
 }
 
@@ -269,6 +283,62 @@ static int update_once(const char *db_path, const cli_options_t *opts,
     for (size_t i = 0; merged && i < n_paths; i++)
         free(merged[i]);
     free(merged);
+    return rc;
+}
+
+/*
+ * Rebuilds the index at DB_PATH if another version of newsgrep made it
+ * (ng_old_index_open()): a new index of the roots it remembers, in its
+ * language, built beside it and then put in its place.  Until then it
+ * stays as it was, and a rebuild stopped on the way starts again next
+ * time.  Returns EXIT_MATCH when there was nothing to rebuild, else what
+ * the rebuild returned, after saying what went wrong.
+ */
+static int rebuild_if_old(const char *db_path, const cli_options_t *opts)
+{
+    ng_old_index_t *old = NULL;
+    char *error = NULL;
+    int said = 0, again;
+    do {
+        ng_status_t st = ng_old_index_open(db_path, &old, &error);
+        again = st != NG_OK && wait_or_complain(db_path, opts, st, error,
+                                                "rebuild", &said);
+        free(error);
+        error = NULL;
+        if (st != NG_OK && !again)
+            return EXIT_TROUBLE;
+    } while (again);
+    if (!old)
+        return EXIT_MATCH;
+    size_t n = 0;
+    while (old->roots[n])
+        n++;
+    if (n == 0) {
+        cli_complain("index '%s' was made by another version of newsgrep "
+                     "(schema %s, not %s) and remembers no folders to "
+                     "rebuild it from: remove it and index again", db_path,
+                     old->schema, NG_SCHEMA_VERSION);
+        ng_old_index_close(old);
+        return EXIT_TROUBLE;
+    }
+    if (!opts->quiet)
+        cli_complain("index '%s' was made by another version of newsgrep "
+                     "(schema %s, not %s): rebuilding it from the %zu "
+                     "folder%s it remembers", db_path, old->schema,
+                     NG_SCHEMA_VERSION, n, n == 1 ? "" : "s");
+    cli_options_t built = *opts;
+    if (!built.language && *old->language)
+        built.language = old->language;
+    int rc = update_once(old->build_path, &built, old->roots, n, 0);
+    if (rc != EXIT_MATCH && rc != EXIT_SKIPPED) {
+        ng_old_index_close(old);
+        return rc;
+    }
+    if (ng_old_index_replace(old, &error) != NG_OK) {
+        cli_complain("%s", error ? error : "out of memory");
+        free(error);
+        return EXIT_TROUBLE;
+    }
     return rc;
 }
 
@@ -519,6 +589,9 @@ int cli_index(const char *db_path, const cli_options_t *opts,
               char *const *paths, size_t n_paths)
 {
     catch_signals();
+    int rc = rebuild_if_old(db_path, opts);
+    if (rc != EXIT_MATCH && rc != EXIT_SKIPPED)
+        return rc;
     if (!opts->watch)
         return update_once(db_path, opts, paths, n_paths, 0);
     /* The roots are watched before the first update, not after it: a
@@ -529,7 +602,7 @@ int cli_index(const char *db_path, const cli_options_t *opts,
         close_watcher(&w);
         return EXIT_TROUBLE;
     }
-    int rc = update_once(db_path, opts, paths, n_paths, 0);
+    rc = update_once(db_path, opts, paths, n_paths, 0);
     if (rc != EXIT_MATCH && rc != EXIT_SKIPPED) {
         close_watcher(&w);
         free(w.changed);

@@ -148,8 +148,11 @@ static ng_status_t prepare_shard(ng_index_t *index, xc_db_t *db,
         if (rc == XC_OK && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
             if (error && asprintf(error, "the index was made by another "
                                   "version of newsgrep (schema %s, not %s): "
-                                  "remove it to rebuild", schema,
-                                  NG_SCHEMA_VERSION) < 0)
+                                  "%s", schema, NG_SCHEMA_VERSION,
+                                  index->cluster
+                                      ? "remove the shard and index again"
+                                      : "run 'newsgrep index' to rebuild "
+                                        "it") < 0)
                 *error = NULL;
             free(schema);
             free(stored);
@@ -1449,12 +1452,10 @@ ng_status_t ng_index_update(ng_index_t *index, char *const *paths,
     return update(index, paths, n_paths, NULL, 0, run, counts);
 }
 
-ng_status_t ng_index_roots(ng_index_t *index, char ***out)
+/* The roots of ROOTS (the NG_META_ROOTS value, one a line, taken over)
+ * into *OUT, NULL-terminated.  Returns NG_OK or NG_NO_MEMORY. */
+static ng_status_t split_roots(char *roots, char ***out)
 {
-    char *roots = NULL;
-    xc_status_t rc = xc_db_get_metadata(index->db, NG_META_ROOTS, &roots);
-    if (rc != XC_OK)
-        return db_failed(index, rc);
     size_t n = 0;
     for (const char *p = roots; *p; p++)
         n += *p == '\n';
@@ -1478,6 +1479,15 @@ ng_status_t ng_index_roots(ng_index_t *index, char ***out)
     free(roots);
     *out = list;
     return NG_OK;
+}
+
+ng_status_t ng_index_roots(ng_index_t *index, char ***out)
+{
+    char *roots = NULL;
+    xc_status_t rc = xc_db_get_metadata(index->db, NG_META_ROOTS, &roots);
+    if (rc != XC_OK)
+        return db_failed(index, rc);
+    return split_roots(roots, out);
 }
 
 /* Removes the flat index folder DIR (Xapian's glass tables are files in
@@ -1543,6 +1553,133 @@ ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
     }
     free(tmp);
     return NG_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* An index of another schema, rebuilt                                 */
+
+/* The schema that the index DB records into *SCHEMA ("" for none), and,
+ * unless LANGUAGE is NULL, its language.  Returns an xc status. */
+static xc_status_t read_schema(xc_db_t *db, char **schema, char **language)
+{
+    xc_status_t rc = xc_db_get_metadata(db, NG_META_SCHEMA, schema);
+    if (rc == XC_OK && language) {
+        rc = xc_db_get_metadata(db, NG_META_LANGUAGE, language);
+        if (rc != XC_OK) {
+            free(*schema);
+            *schema = NULL;
+        }
+    }
+    return rc;
+}
+
+void ng_old_index_close(ng_old_index_t *old)
+{
+    if (!old)
+        return;
+    xc_db_close(old->held);
+    for (size_t i = 0; old->roots && old->roots[i]; i++)
+        free(old->roots[i]);
+    free(old->roots);
+    free(old->schema);
+    free(old->language);
+    free(old->path);
+    free(old->build_path);
+    free(old);
+}
+
+ng_status_t ng_old_index_open(const char *db_path, ng_old_index_t **out,
+                              char **error)
+{
+    *out = NULL;
+    *error = NULL;
+    struct stat sb;
+    if (ng_cluster_is_cluster(db_path) || stat(db_path, &sb) != 0 ||
+        !S_ISDIR(sb.st_mode))
+        return NG_OK;
+    /* A look first, without the lock, which a writer of an index of this
+     * version may hold: most indexes are of this version. */
+    xc_db_t *db = NULL;
+    char *schema = NULL, *ignored = NULL;
+    if (xc_db_open(db_path, XC_OPEN_READ, &db, &ignored) != XC_OK) {
+        free(ignored);
+        return NG_OK;    /* ng_index_open() tells what is wrong */
+    }
+    xc_status_t rc = read_schema(db, &schema, NULL);
+    int other = rc == XC_OK && *schema &&
+                strcmp(schema, NG_SCHEMA_VERSION) != 0;
+    free(schema);
+    xc_db_close(db);
+    if (!other)
+        return NG_OK;
+
+    ng_old_index_t *old = calloc(1, sizeof *old);
+    if (!old)
+        return NG_NO_MEMORY;
+    char *roots = NULL;
+    rc = xc_db_open(db_path, XC_OPEN_WRITE, &old->held, error);
+    /* Under the lock, again: another process may have rebuilt it. */
+    if (rc == XC_OK)
+        rc = read_schema(old->held, &old->schema, &old->language);
+    if (rc == XC_OK && (!*old->schema ||
+                        strcmp(old->schema, NG_SCHEMA_VERSION) == 0)) {
+        ng_old_index_close(old);
+        return NG_OK;
+    }
+    if (rc == XC_OK)
+        rc = xc_db_get_metadata(old->held, NG_META_ROOTS, &roots);
+    if (rc != XC_OK) {
+        if (!*error && old->held)
+            *error = strdup(xc_db_error(old->held));
+        ng_old_index_close(old);
+        return ng_status_from_xc(rc);
+    }
+    ng_status_t st = split_roots(roots, &old->roots);
+    if (st == NG_OK && (!(old->path = strdup(db_path)) ||
+                        asprintf(&old->build_path, "%s.rebuild",
+                                 db_path) < 0)) {
+        old->build_path = NULL;
+        st = NG_NO_MEMORY;
+    }
+    /* A folder left by a rebuild that was stopped is only a partial copy. */
+    if (st == NG_OK && remove_index_folder(old->build_path) != 0) {
+        if (asprintf(error, "cannot remove the stale rebuild '%s': %s",
+                     old->build_path, strerror(errno)) < 0)
+            *error = NULL;
+        st = NG_INDEX_ERROR;
+    }
+    if (st != NG_OK) {
+        ng_old_index_close(old);
+        return st;
+    }
+    *out = old;
+    return NG_OK;
+}
+
+ng_status_t ng_old_index_replace(ng_old_index_t *old, char **error)
+{
+    *error = NULL;
+    ng_status_t st = NG_OK;
+    if (renameat2(AT_FDCWD, old->build_path, AT_FDCWD, old->path,
+                  RENAME_EXCHANGE) != 0) {
+        if (asprintf(error, "cannot put the rebuilt index '%s' in place: %s",
+                     old->build_path, strerror(errno)) < 0)
+            *error = NULL;
+        st = NG_INDEX_ERROR;
+    } else {
+        /* BUILD_PATH now holds the old index, whose lock goes with it. */
+        xc_db_close(old->held);
+        old->held = NULL;
+        if (remove_index_folder(old->build_path) != 0) {
+            if (asprintf(error, "rebuilt, but cannot remove the old index, "
+                         "now at '%s': %s", old->build_path,
+                         strerror(errno)) < 0)
+                *error = NULL;
+            st = NG_INDEX_ERROR;
+        }
+    }
+    ng_old_index_close(old);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */

@@ -163,6 +163,47 @@ ng_status_t ng_index_commit(ng_index_t *index);
  */
 ng_status_t ng_index_compact(ng_index_t *index, const char *db_path);
 
+/*
+ * An index that another version of newsgrep made (another schema), held
+ * while it is rebuilt: what it tells of itself, and where the rebuild
+ * goes.  Its terms are not this version's, so it is not updated in place:
+ * a new index is built beside it from its roots, at BUILD_PATH, and then
+ * takes its place (ng_old_index_replace()).
+ */
+typedef struct {
+    char *path;           /* the index */
+    char *schema;         /* the schema it records, not NG_SCHEMA_VERSION */
+    char *language;       /* its stemmer's language, "" if none */
+    char **roots;         /* the roots it remembers, NULL-terminated */
+    char *build_path;     /* PATH plus ".rebuild", empty */
+    struct xc_db *held;   /* the index opened writable: its lock */
+} ng_old_index_t;
+
+/*
+ * Looks at DB_PATH: when it holds one index (not a cluster) that another
+ * version of newsgrep made, takes its write lock, removes any folder a
+ * stopped rebuild left at its BUILD_PATH, and stores in *OUT what it
+ * tells; otherwise (no index, an index of this version, a cluster, or
+ * something ng_index_open() will complain of) stores NULL.  Returns NG_OK,
+ * or NG_INDEX_LOCKED, NG_NO_MEMORY or NG_INDEX_ERROR with a message in
+ * *ERROR (caller frees).
+ */
+ng_status_t ng_old_index_open(const char *db_path, ng_old_index_t **out,
+                              char **error);
+
+/*
+ * Puts the index built at OLD's BUILD_PATH in OLD's place in one atomic
+ * step (renameat2's RENAME_EXCHANGE, as ng_index_compact() does), removes
+ * the old one, and frees OLD.  A crash at any moment leaves the old index
+ * or the new one in place, and at worst a folder at BUILD_PATH that the
+ * next rebuild removes.  Returns NG_OK or NG_INDEX_ERROR with a message in
+ * *ERROR (caller frees).
+ */
+ng_status_t ng_old_index_replace(ng_old_index_t *old, char **error);
+
+/* Lets go of OLD without replacing it; NULL is allowed. */
+void ng_old_index_close(ng_old_index_t *old);
+
 /* The message of the last failure on INDEX, or ""; borrowed, valid until the
  * next call on it. */
 const char *ng_index_error(const ng_index_t *index);

@@ -208,8 +208,10 @@ static ng_status_t searcher_load(ng_searcher_t *s, char **error)
         return db_error(s, rc, error);
     if (*schema && strcmp(schema, NG_SCHEMA_VERSION) != 0) {
         if (asprintf(error, "the index was made by another version of "
-                     "newsgrep (schema %s, not %s): remove it and index "
-                     "again", schema, NG_SCHEMA_VERSION) < 0)
+                     "newsgrep (schema %s, not %s): %s", schema,
+                     NG_SCHEMA_VERSION,
+                     s->cluster ? "remove its shards and index again"
+                                : "run 'newsgrep index' to rebuild it") < 0)
             *error = NULL;
         free(schema);
         return NG_INDEX_ERROR;

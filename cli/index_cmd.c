@@ -407,7 +407,8 @@ static void watch_tree(watcher_t *w, const char *dir, int recursive)
     }
     /* A folder watched again (a root's, and a single file root's too)
      * keeps its subfolders watched if either asked for them. */
-    w->shallow[wd] = !recursive && (!w->dirs[wd] || w->shallow[wd]);
+    int again = w->dirs[wd] && strcmp(w->dirs[wd], dir) == 0;
+    w->shallow[wd] = !recursive && (!again || w->shallow[wd]);
     free(w->dirs[wd]);
     w->dirs[wd] = strdup(dir);
     DIR *d = recursive ? opendir(dir) : NULL;

@@ -58,7 +58,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
 
     unsigned paragraphs = 0;
     unsigned long stories = 0, files = 0, stems = 0;
-    char *roots = NULL, *updated = NULL, *language = NULL;
+    char *roots = NULL, *updated = NULL, *language = NULL, *schema = NULL;
     rc = xc_db_doc_count(db, &paragraphs);
     if (rc == XC_OK)
         rc = xc_db_count_prefix(db, NG_PREFIX_STORY, &stories);
@@ -83,11 +83,14 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
         rc = xc_db_get_metadata(db, NG_META_UPDATED, &updated);
     if (rc == XC_OK)
         rc = xc_db_get_metadata(db, NG_META_LANGUAGE, &language);
+    if (rc == XC_OK)
+        rc = xc_db_get_metadata(db, NG_META_SCHEMA, &schema);
     if (rc != XC_OK) {
         cli_complain("cannot read index '%s': %s", db_path, xc_db_error(db));
         free(roots);
         free(updated);
         free(language);
+        free(schema);
         xc_db_close(db);
         return EXIT_TROUBLE;
     }
@@ -105,6 +108,10 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     printf("stems:       %lu distinct\n", stems);
     printf("size:        %.1f MB\n", cli_disk_usage(db_path) / 1e6);
     printf("language:    %s\n", *language ? language : "english");
+    /* Searches refuse an index of another schema (search.c): say why. */
+    if (*schema && strcmp(schema, NG_SCHEMA_VERSION) != 0)
+        printf("schema:      %s, another version's (this one's is %s): "
+               "'newsgrep index' rebuilds it\n", schema, NG_SCHEMA_VERSION);
     printf("updated:     %s\n", when);
     printf("roots:");
     if (!*roots)
@@ -116,6 +123,7 @@ int cli_stats(const char *db_path, const cli_options_t *opts)
     free(roots);
     free(updated);
     free(language);
+    free(schema);
     xc_db_close(db);
     return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
 }

@@ -10,7 +10,7 @@ if ! command -v xapian-metadata > /dev/null; then
     exit 0
 fi
 
-plan 9
+plan 10
 mkdir "$T/news"
 cp "$CORPUS"/*.txt "$T/news/"
 "$NG" --db "$T/db" index -q "$T/news"
@@ -24,6 +24,9 @@ status=$?
 check "a search of an older index exits 2 and says to run newsgrep index" \
     sh -c "[ $status -eq 2 ] &&
            grep -q \"schema 2, not $now_schema): run 'newsgrep index' to rebuild it\" '$T/err'"
+
+check "stats tells of the other schema" \
+    sh -c "'$NG' --db '$T/db' stats | grep -q \"^schema: *2, another version's\""
 
 # A rebuild stopped before is only a partial copy: it goes.
 mkdir "$T/db.rebuild"
@@ -40,7 +43,9 @@ check "the rebuilt index holds the paragraphs of a fresh build" \
 # none_beside INDEX: nothing of a rebuild is left beside INDEX.
 none_beside() { ! ls -d "$1".rebuild* > /dev/null 2>&1; }
 check "nothing is left beside it" none_beside "$T/db"
-check "it answers searches" sh -c "'$NG' --db '$T/db' -c tariffs > /dev/null"
+check "it answers searches, and stats tells of no other schema" \
+    sh -c "'$NG' --db '$T/db' -c tariffs > /dev/null &&
+           ! '$NG' --db '$T/db' stats | grep -q '^schema:'"
 
 # The language it was built for is kept.
 "$NG" --db "$T/fr" index -q --language french "$T/news"

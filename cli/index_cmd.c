@@ -629,7 +629,7 @@ int cli_compact(const char *db_path, const cli_options_t *opts)
     ng_index_t *index = open_for_writing(db_path, opts);
     if (!index)
         return EXIT_TROUBLE;
-    ng_status_t st = ng_index_compact(index, db_path);
+    ng_status_t st = ng_index_compact(index);
     if (st != NG_OK)
         cli_complain("cannot compact '%s': %s", db_path,
                      ng_index_error(index));

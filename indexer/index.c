@@ -246,6 +246,14 @@ ng_status_t ng_index_open(const char *db_path, const char *language,
                                     &index->db, error);
         st = rc == XC_OK ? prepare_shard(index, index->db, language, error)
                          : ng_status_from_xc(rc);
+        /* The folder itself, not a link to it: what is built beside the
+         * index (partial indexes, compact copies) goes beside the folder,
+         * on its file system, and is swapped with it, not with the link. */
+        char *real = st == NG_OK ? realpath(db_path, NULL) : NULL;
+        if (real) {
+            free(index->path);
+            index->path = real;
+        }
     }
     free(cluster_language);
     if (st != NG_OK) {
@@ -1507,7 +1515,7 @@ static int remove_index_folder(const char *dir)
     return rc == 0 ? rmdir(dir) : rc;
 }
 
-ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
+ng_status_t ng_index_compact(ng_index_t *index)
 {
     if (index->cluster) {
         set_error(index, "a cluster is compacted shard by shard: run "
@@ -1518,6 +1526,8 @@ ng_status_t ng_index_compact(ng_index_t *index, const char *db_path)
     ng_status_t st = ng_index_commit(index);
     if (st != NG_OK)
         return st;
+    /* The folder, not a link to it (ng_index_open()), is swapped. */
+    const char *db_path = index->path;
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.compact", db_path) < 0)
         return NG_NO_MEMORY;
@@ -1635,7 +1645,10 @@ ng_status_t ng_old_index_open(const char *db_path, ng_old_index_t **out,
         return ng_status_from_xc(rc);
     }
     ng_status_t st = split_roots(roots, &old->roots);
-    if (st == NG_OK && (!(old->path = strdup(db_path)) ||
+    /* The folder itself, not a link to it, is swapped (ng_index_open()). */
+    if (st == NG_OK && !(old->path = realpath(db_path, NULL)))
+        old->path = strdup(db_path);
+    if (st == NG_OK && (!old->path ||
                         asprintf(&old->build_path, "%s.rebuild",
                                  db_path) < 0)) {
         old->build_path = NULL;

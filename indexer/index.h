@@ -151,17 +151,17 @@ ng_status_t ng_index_roots(ng_index_t *index, char ***roots);
 ng_status_t ng_index_commit(ng_index_t *index);
 
 /*
- * Rewrites the index at DB_PATH, which INDEX has open, compactly: commits,
- * writes a compact copy beside it (DB_PATH plus ".compact"), swaps the two
- * folders in one atomic step (renameat2's RENAME_EXCHANGE), and removes
- * the old one.  Searches that had the index open go on reading the old
- * files; a crash at any moment leaves either the old index or the new one
- * at DB_PATH, and at worst a stale ".compact" folder that the next
- * compaction removes.  INDEX must be closed right after, with nothing more
+ * Rewrites INDEX (one index, not a cluster) compactly: commits, writes a
+ * compact copy beside its folder (the folder's path, with a link to it
+ * resolved, plus ".compact"), swaps the two folders in one atomic step
+ * (renameat2's RENAME_EXCHANGE), and removes the old one.  Searches that
+ * had the index open go on reading the old files; a crash at any moment
+ * leaves either the old index or the new one in the folder, and at worst
+ * a stale ".compact" folder that the next compaction removes.  INDEX must be closed right after, with nothing more
  * written to it.  Returns NG_OK or NG_INDEX_ERROR with the message on the
  * handle.
  */
-ng_status_t ng_index_compact(ng_index_t *index, const char *db_path);
+ng_status_t ng_index_compact(ng_index_t *index);
 
 /*
  * An index that another version of newsgrep made (another schema), held

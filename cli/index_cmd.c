@@ -291,11 +291,14 @@ static int update_once(const char *db_path, const cli_options_t *opts,
  * (ng_old_index_open()): a new index of the roots it remembers, in its
  * language, built beside it and then put in its place.  Until then it
  * stays as it was, and a rebuild stopped on the way starts again next
- * time.  Returns EXIT_MATCH when there was nothing to rebuild, else what
- * the rebuild returned, after saying what went wrong.
+ * time.  Sets *REBUILT when it rebuilt it.  Returns EXIT_MATCH when there
+ * was nothing to rebuild, else what the rebuild returned, after saying
+ * what went wrong.
  */
-static int rebuild_if_old(const char *db_path, const cli_options_t *opts)
+static int rebuild_if_old(const char *db_path, const cli_options_t *opts,
+                          int *rebuilt)
 {
+    *rebuilt = 0;
     ng_old_index_t *old = NULL;
     char *error = NULL;
     int said = 0, again;
@@ -339,6 +342,7 @@ static int rebuild_if_old(const char *db_path, const cli_options_t *opts)
         free(error);
         return EXIT_TROUBLE;
     }
+    *rebuilt = 1;
     return rc;
 }
 
@@ -590,8 +594,13 @@ int cli_index(const char *db_path, const cli_options_t *opts,
               char *const *paths, size_t n_paths)
 {
     catch_signals();
-    int rc = rebuild_if_old(db_path, opts);
+    int rebuilt;
+    int rc = rebuild_if_old(db_path, opts, &rebuilt);
     if (rc != EXIT_MATCH && rc != EXIT_SKIPPED)
+        return rc;
+    /* The rebuild has just indexed the remembered roots: an update adds
+     * nothing to it unless it is given more. */
+    if (rebuilt && n_paths == 0 && opts->n_roots == 0 && !opts->watch)
         return rc;
     if (!opts->watch)
         return update_once(db_path, opts, paths, n_paths, 0);

@@ -33,9 +33,10 @@ mkdir "$T/db.rebuild"
 echo partial > "$T/db.rebuild/postlist.glass"
 "$NG" --db "$T/db" index 2> "$T/err"
 status=$?
-check "newsgrep index rebuilds it from the folder it remembers (exit $status)" \
+check "newsgrep index rebuilds it from the folder it remembers, once (exit $status)" \
     sh -c "[ $status -eq 0 ] &&
            grep -q 'schema 2, not $now_schema): rebuilding it from the 1 folder it remembers' '$T/err' &&
+           [ \"\$(grep -c ' added, ' '$T/err')\" = 1 ] &&
            [ \"\$(xapian-metadata get '$T/db' newsgrep.schema)\" = '$now_schema' ]"
 "$NG_DUMP" "$T/db" > "$T/rebuilt"
 check "the rebuilt index holds the paragraphs of a fresh build" \

@@ -1650,7 +1650,7 @@ ng_status_t ng_old_index_open(const char *db_path, ng_old_index_t **out,
         old->path = strdup(db_path);
     if (st == NG_OK && (!old->path ||
                         asprintf(&old->build_path, "%s.rebuild",
-                                 db_path) < 0)) {
+                                 old->path) < 0)) {
         old->build_path = NULL;
         st = NG_NO_MEMORY;
     }

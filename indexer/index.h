@@ -171,7 +171,7 @@ ng_status_t ng_index_compact(ng_index_t *index);
  * takes its place (ng_old_index_replace()).
  */
 typedef struct {
-    char *path;           /* the index */
+    char *path;           /* the index's folder, a link to it resolved */
     char *schema;         /* the schema it records, not NG_SCHEMA_VERSION */
     char *language;       /* its stemmer's language, "" if none */
     char **roots;         /* the roots it remembers, NULL-terminated */

@@ -324,6 +324,21 @@ static int rebuild_if_old(const char *db_path, const cli_options_t *opts,
         ng_old_index_close(old);
         return EXIT_TROUBLE;
     }
+    /* The stories of a folder that is gone (or not mounted) would be lost:
+     * the old index cannot be searched, but it still holds them. */
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(old->roots[i], &sb) == 0)
+            continue;
+        cli_complain("index '%s' was made by another version of newsgrep "
+                     "(schema %s, not %s) and cannot be rebuilt: '%s', a "
+                     "folder it remembers, cannot be read (%s); bring it "
+                     "back, or remove the index and index what there is",
+                     db_path, old->schema, NG_SCHEMA_VERSION, old->roots[i],
+                     strerror(errno));
+        ng_old_index_close(old);
+        return EXIT_TROUBLE;
+    }
     if (!opts->quiet)
         cli_complain("index '%s' was made by another version of newsgrep "
                      "(schema %s, not %s): rebuilding it from the %zu "

@@ -1587,6 +1587,10 @@ void ng_old_index_close(ng_old_index_t *old)
 {
     if (!old)
         return;
+    /* What a rebuild that did not end in its place built is only a part;
+     * removed under the lock, which another rebuild would take first. */
+    if (old->build_path)
+        remove_index_folder(old->build_path);
     xc_db_close(old->held);
     for (size_t i = 0; old->roots && old->roots[i]; i++)
         free(old->roots[i]);
@@ -1679,6 +1683,9 @@ ng_status_t ng_old_index_replace(ng_old_index_t *old, char **error)
                      old->build_path, strerror(errno)) < 0)
             *error = NULL;
         st = NG_INDEX_ERROR;
+        /* It is whole: kept for the user, whom the message names it to. */
+        free(old->build_path);
+        old->build_path = NULL;
     } else {
         /* BUILD_PATH now holds the old index, whose lock goes with it. */
         xc_db_close(old->held);
@@ -1690,6 +1697,8 @@ ng_status_t ng_old_index_replace(ng_old_index_t *old, char **error)
                 *error = NULL;
             st = NG_INDEX_ERROR;
         }
+        free(old->build_path);
+        old->build_path = NULL;
     }
     ng_old_index_close(old);
     return st;

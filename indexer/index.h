@@ -201,7 +201,8 @@ ng_status_t ng_old_index_open(const char *db_path, ng_old_index_t **out,
  */
 ng_status_t ng_old_index_replace(ng_old_index_t *old, char **error);
 
-/* Lets go of OLD without replacing it; NULL is allowed. */
+/* Lets go of OLD without replacing it, removing what was built at its
+ * BUILD_PATH; NULL is allowed. */
 void ng_old_index_close(ng_old_index_t *old);
 
 /* The message of the last failure on INDEX, or ""; borrowed, valid until the

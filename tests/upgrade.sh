@@ -10,7 +10,7 @@ if ! command -v xapian-metadata > /dev/null; then
     exit 0
 fi
 
-plan 10
+plan 11
 mkdir "$T/news"
 cp "$CORPUS"/*.txt "$T/news/"
 "$NG" --db "$T/db" index -q "$T/news"
@@ -80,6 +80,23 @@ rebuilt_big() {
         none_beside "$T/big.db"
 }
 check "the next run rebuilds it, and leaves nothing beside it" rebuilt_big
+
+# A folder it remembers is gone: rebuilt, the index would lose its stories,
+# which only the old index still holds; it is left as it was.
+mkdir "$T/gone"
+cp "$CORPUS"/2025-06-05-trump-xi-call.txt "$T/gone/"
+"$NG" --db "$T/two" index -q "$T/news" "$T/gone"
+"$NG_DUMP" "$T/two" > "$T/two.before"
+rm -r "$T/gone"
+xapian-metadata set "$T/two" newsgrep.schema 2
+"$NG" --db "$T/two" index 2> "$T/err"
+status=$?
+kept_two() {
+    [ $status -eq 2 ] && grep -q "'$T/gone', a folder it remembers, cannot be read" "$T/err" &&
+        [ "$(schema "$T/two")" = 2 ] && "$NG_DUMP" "$T/two" | cmp -s - "$T/two.before" &&
+        none_beside "$T/two"
+}
+check "with a remembered folder gone it exits 2 and leaves the index (exit $status)" kept_two
 
 # An older index that remembers no folder cannot be rebuilt: it is left.
 xapian-metadata set "$T/db" newsgrep.schema 2
